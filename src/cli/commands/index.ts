@@ -1,0 +1,9 @@
+/**
+ * @module
+ * Every `breakwater` subcommand, in the order `--help` lists them. Add a command by writing
+ * `src/cli/commands/<name>.ts` and one line here.
+ */
+import type { Command } from '../command.js';
+
+/** All subcommands. */
+export const commands: readonly Command[] = [];
