@@ -6,6 +6,7 @@
  */
 export { SystemClock, systemClock, sleepWith, abortReason } from './clock.js';
 export type { Clock, Timer, TimerOptions } from './clock.js';
+export { drainMicrotasks } from './microtasks.js';
 export { Rng } from './rng.js';
 export type { RngState, Seed } from './rng.js';
 export { BreakwaterError, isBreakwaterError } from './errors.js';

@@ -7,6 +7,7 @@
  */
 import type { Clock, Timer, TimerOptions } from '../clock.js';
 import { sleepWith } from '../clock.js';
+import { drainMicrotasks } from '../microtasks.js';
 
 interface Entry {
   readonly due: number;
@@ -19,11 +20,6 @@ interface Entry {
 export interface ManualClockOptions {
   /** Initial wall-clock time, ms since the epoch. Default 0. */
   readonly startMs?: number;
-}
-
-/** Lets the event loop run every queued microtask and any already-due I/O callback. */
-function drainMicrotasks(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** A {@link Clock} for tests: time stands still until `advance`/`advanceAsync`. */
