@@ -253,7 +253,7 @@ describe('Timeout', () => {
     assert.equal(t.inFlight, 0);
     // Cooperative: the callee learns of it through its own signal.
     const c = new Timeout({ timeoutMs: 100, clock, strategy: 'cooperative' });
-    assert.equal(await c.execute((ctx) => ctx.signal.aborted, parent), true);
+    assert.equal(await c.execute((ctx) => ctx.signal!.aborted, parent), true);
   });
 
   it("rejects at once when an outer policy's context aborts mid-call", async () => {
