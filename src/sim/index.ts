@@ -42,3 +42,42 @@ export type { ServerOptions, ServerListener } from './model/server.js';
 export { WorkQueueAdapter } from './model/work-queue-adapter.js';
 export { Client } from './model/client.js';
 export type { ClientOptions, AttemptOutcome } from './model/client.js';
+export { ProcessorSharingServer } from './model/processor-sharing-server.js';
+export type { ProcessorSharingServerOptions } from './model/processor-sharing-server.js';
+export type { ServerLike } from './model/server-like.js';
+
+// Scenarios and reports.
+export { runContention, contentionJson, CONTENTION_BACKOFFS } from './scenarios/contention.js';
+export type {
+  ContentionOptions,
+  ContentionResult,
+  ContentionVariantResult,
+  ContentionPoint,
+  ContentionJson,
+  ContentionBackoff,
+} from './scenarios/contention.js';
+export { DEFAULT_SCENARIO_SEED } from './scenarios/default-seed.js';
+export { contentionReport } from './scenarios/contention-report.js';
+export { runSpike, spikeJson, summarizeSpikeWindow, SPIKE_VARIANTS } from './scenarios/spike.js';
+export type {
+  SpikeOptions,
+  SpikeResult,
+  SpikeVariantResult,
+  SpikePoint,
+  SpikeServerPoint,
+  SpikeTotals,
+  SpikeJson,
+  SpikeWindowSummary,
+  SpikeVariant,
+  SpikeServerModel,
+} from './scenarios/spike.js';
+export { spikeReport, SPIKE_TAIL_SECONDS } from './scenarios/spike-report.js';
+export { renderReport } from './report/render-report.js';
+export type {
+  ReportOptions,
+  ReportSection,
+  ReportChart,
+  ReportSeries,
+  ReportPoint,
+  ReportTable,
+} from './report/render-report.js';

@@ -4,6 +4,8 @@
  * `src/cli/commands/<name>.ts` and one line here.
  */
 import type { Command } from '../command.js';
+import { graphCommand } from './graph.js';
+import { replayCommand } from './replay.js';
 
 /** All subcommands. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [graphCommand, replayCommand];

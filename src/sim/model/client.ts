@@ -27,7 +27,7 @@ import type { HandlerId, Simulation } from '../kernel/simulation.js';
 import { grow } from '../internal/grow.js';
 import type { Network } from './network.js';
 import { RequestLedger, RequestStatus } from './request-ledger.js';
-import type { Server } from './server.js';
+import type { ServerLike } from './server-like.js';
 
 /** How an attempt ended, as seen by the client: the statuses a request can end with. */
 export type AttemptOutcome =
@@ -35,8 +35,11 @@ export type AttemptOutcome =
 
 /** Options for {@link Client}. */
 export interface ClientOptions {
-  /** Where attempts are served. The client becomes the server's listener. */
-  readonly server: Server;
+  /**
+   * Where attempts are served: a {@link Server}, or any {@link ServerLike} (such as a
+   * `ProcessorSharingServer`). The client becomes the server's listener.
+   */
+  readonly server: ServerLike;
   /** The path from client to server (and back, unless `responseNetwork` is given). */
   readonly network: Network;
   /** The path from server to client. Default: `network`. */
@@ -91,7 +94,7 @@ export class Client {
   readonly ledger: RequestLedger;
 
   readonly #sim: Simulation;
-  readonly #server: Server;
+  readonly #server: ServerLike;
   readonly #network: Network;
   readonly #responseNetwork: Network;
   readonly #timeoutUs: number;
