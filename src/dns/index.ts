@@ -32,3 +32,5 @@ export * from './invariants.js';
 export * from './legacy/legacy-enactor.js';
 export * from './legacy/legacy-store-ops.js';
 export * from './legacy/repair.js';
+export * from './server/index.js';
+export * from './health/index.js';
