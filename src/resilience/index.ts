@@ -130,3 +130,6 @@ export type {
   QueueDepthSignalOptions,
   BreakerSignalOptions,
 } from './degradation.js';
+
+// Fleet-wide state (shared budgets, breakers, limits); the Redis adapter is breakwater/resilience/redis.
+export * from './shared/index.js';
