@@ -34,3 +34,8 @@ export * from './legacy/legacy-store-ops.js';
 export * from './legacy/repair.js';
 export * from './server/index.js';
 export * from './health/index.js';
+export * from './plan-store/etcd-store.js';
+export * from './config.js';
+export * from './routing/index.js';
+export * from './serve/index.js';
+export * from './providers/index.js';

@@ -365,3 +365,87 @@ export async function freePort(): Promise<number> {
     }
   }
 }
+
+/** Options of {@link startNamedWithConfig}. */
+export interface StartNamedWithConfigOptions {
+  readonly port: number;
+  readonly address?: string;
+  /**
+   * The rest of `named.conf` after the generated `options { }` block (keys, zones), given the
+   * temp dir so zone files can be placed in it.
+   */
+  readonly config: (dir: string) => string;
+  /** Files to write into the temp dir first (name → content), e.g. zone files. */
+  readonly files?: Readonly<Record<string, string>>;
+  /** Extra statements for the `options { }` block. */
+  readonly extraOptions?: string;
+}
+
+/**
+ * Starts BIND 9 like {@link startNamed}, but with zones, keys and ACLs written by the caller
+ * (dynamic-update primaries, secondaries). Resolves once `named` answers anything on the port
+ * (a secondary may still be transferring its zones).
+ */
+export async function startNamedWithConfig(
+  options: StartNamedWithConfigOptions,
+): Promise<NamedHandle> {
+  ensureDnsTools();
+  const dir = mkdtempSync(join(tmpdir(), 'breakwater-named-'));
+  const address = options.address ?? '127.0.0.1';
+  for (const [name, content] of Object.entries(options.files ?? {})) {
+    writeFileSync(join(dir, name), content);
+  }
+  const conf = `options {
+  directory "${dir}";
+  pid-file "${dir}/named.pid";
+  session-keyfile "${dir}/session.key";
+  managed-keys-directory "${dir}";
+  listen-on port ${options.port} { ${address}; };
+  listen-on-v6 { none; };
+  recursion no;
+  dnssec-validation no;
+  minimal-responses yes;
+  ${options.extraOptions ?? ''}
+};
+controls { };
+${options.config(dir)}
+`;
+  writeFileSync(join(dir, 'named.conf'), conf);
+  const child: ChildProcess = spawn('named', ['-g', '-c', join(dir, 'named.conf'), '-n', '1'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    log += c.toString('utf8');
+    if (log.length > 200_000) log = log.slice(-100_000);
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = systemClock.setTimer(5000, () => child.kill('SIGKILL'));
+      await exited;
+      timer.cancel();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 100; i++) {
+    if (child.exitCode !== null) break;
+    try {
+      const r = await dig({ address, port: options.port }, [
+        'version.bind',
+        'CH',
+        'TXT',
+        '+time=1',
+      ]);
+      if (r.status !== 'NO RESPONSE') {
+        return { port: options.port, pid: child.pid ?? -1, dir, stop };
+      }
+    } catch {
+      // not up yet
+    }
+    await systemClock.sleep(100);
+  }
+  await stop();
+  throw new Error(`named did not start on ${address}:${options.port}:\n${log.slice(-4000)}`);
+}

@@ -4,8 +4,15 @@
  * `src/cli/commands/<name>.ts` and one line here.
  */
 import type { Command } from '../command.js';
+import { dnsCommand } from './dns.js';
 import { graphCommand } from './graph.js';
 import { replayCommand } from './replay.js';
+import { statusCommand } from './status.js';
 
 /** All subcommands. */
-export const commands: readonly Command[] = [graphCommand, replayCommand];
+export const commands: readonly Command[] = [
+  dnsCommand,
+  graphCommand,
+  replayCommand,
+  statusCommand,
+];

@@ -401,8 +401,9 @@ export class DnsResponder {
         return fail(RCODE.FORMERR);
       case TYPE.AXFR:
       case TYPE.IXFR:
-        // Zone transfers are not offered (yet): refuse, as a server whose allow-transfer
-        // list does not name the client does.
+        // Transfers reach the responder only over UDP or from a client off the allow-list
+        // (DnsServer's allowTransferFrom hands allowed TCP peers to a ZoneTransferConnection):
+        // refuse, as a server whose allow-transfer list does not name the client does.
         return fail(RCODE.REFUSED);
       case TYPE.MAILA:
       case TYPE.MAILB:

@@ -13,6 +13,11 @@
  * send queue (a response is dropped, as a congested router would, rather than queued without
  * end when the socket cannot keep up).
  *
+ * Standard secondaries: TCP peers on `allowTransferFrom` may transfer zones (AXFR, and IXFR
+ * answered with the whole zone — see `internal/zone-transfer.ts`); everyone else is REFUSED.
+ * {@link DnsServer.onZoneSwap} fires on every `load`/`swapZone`, so a `SecondaryNotifier`
+ * (`providers/`) can NOTIFY the secondaries (RFC 1996).
+ *
  * It also keeps serving when its source of truth is gone: the control plane reports "store
  * unreachable" with {@link DnsServer.markSourceUnreachable}, the server carries on with its
  * last known good zones and says so in {@link DnsServer.status} (`stale: true`) until
@@ -30,6 +35,7 @@ import { DnsResponder } from './dns-responder.js';
 import type { DnsResponderOptions, DnsResponderStats } from './dns-responder.js';
 import type { ZoneSnapshot } from './zone-snapshot.js';
 import { TcpConnection } from './internal/tcp-connection.js';
+import { normaliseAddress, ZoneTransferConnection } from './internal/zone-transfer.js';
 import { showValue } from '../internal/options.js';
 
 /** Options of {@link DnsServer}. */
@@ -57,6 +63,11 @@ export interface DnsServerOptions extends DnsResponderOptions {
   readonly tcpMaxConnections?: number;
   /** UDP responses waiting in the socket's send queue before new ones are dropped. Default 4096. */
   readonly udpMaxSendQueue?: number;
+  /**
+   * Addresses of the secondaries allowed to transfer zones (AXFR, and IXFR answered with the
+   * whole zone) over TCP. Default none: every transfer is REFUSED, as before.
+   */
+  readonly allowTransferFrom?: readonly string[];
 }
 
 /**
@@ -135,7 +146,9 @@ export class DnsServer {
   readonly #outAddr: string[] = [];
   #outCount = 0;
   #tcp: TcpServer | undefined;
-  readonly #connections = new Set<TcpConnection>();
+  readonly #connections = new Set<TcpConnection | ZoneTransferConnection>();
+  readonly #allowTransfer: ReadonlySet<string>;
+  readonly #zoneSwapEmitter = new EventEmitter<readonly ZoneSnapshot[]>();
   #boundPort: number | undefined;
   #stale: StaleChangeEvent = { stale: false, reason: undefined };
   #staleSinceMs: number | undefined;
@@ -147,6 +160,12 @@ export class DnsServer {
 
   /** Fires when the stale flag changes. */
   readonly onStaleChange: Event<StaleChangeEvent> = this.#staleEmitter.event;
+
+  /**
+   * Fires after `load` or `swapZone` with the zones just put in place (what a NOTIFY to the
+   * secondaries is about, RFC 1996).
+   */
+  readonly onZoneSwap: Event<readonly ZoneSnapshot[]> = this.#zoneSwapEmitter.event;
 
   constructor(options: DnsServerOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -174,6 +193,13 @@ export class DnsServer {
     );
     this.#maxConnections = intIn('tcpMaxConnections', options.tcpMaxConnections, 150, 1, 100_000);
     this.#maxSendQueue = intIn('udpMaxSendQueue', options.udpMaxSendQueue, 4096, 1, 1_000_000);
+    const allow = options.allowTransferFrom ?? [];
+    if (!Array.isArray(allow) || allow.some((a) => typeof a !== 'string' || net.isIP(a) === 0)) {
+      throw new TypeError(
+        `DnsServer: allowTransferFrom must be an array of IP addresses, got ${showValue(allow)}`,
+      );
+    }
+    this.#allowTransfer = new Set(allow.map(normaliseAddress));
     this.#responder = options.responder ?? new DnsResponder(options);
     if (options.zones !== undefined && options.zones.length > 0)
       this.#lastLoadAtMs = this.#clock.now();
@@ -193,12 +219,14 @@ export class DnsServer {
   load(zones: ZoneSnapshot | readonly ZoneSnapshot[]): void {
     this.#responder.load(zones);
     this.#lastLoadAtMs = this.#clock.now();
+    if (this.#zoneSwapEmitter.hasListeners) this.#zoneSwapEmitter.emit(this.#responder.zones);
   }
 
   /** Adds or replaces one zone; see {@link DnsResponder.swapZone}. */
   swapZone(zone: ZoneSnapshot): void {
     this.#responder.swapZone(zone);
     this.#lastLoadAtMs = this.#clock.now();
+    if (this.#zoneSwapEmitter.hasListeners) this.#zoneSwapEmitter.emit([zone]);
   }
 
   /** The control plane cannot reach its store: keep serving, and say so. */
@@ -328,6 +356,23 @@ export class DnsServer {
       socket.destroy();
       return;
     }
+    if (
+      this.#allowTransfer.size > 0 &&
+      this.#allowTransfer.has(normaliseAddress(socket.remoteAddress ?? ''))
+    ) {
+      // A secondary: a connection that can answer a transfer with many messages.
+      this.#connections.add(
+        new ZoneTransferConnection(socket, {
+          responder: this.#responder,
+          clock: this.#clock,
+          idleTimeoutMs: this.#idleMs,
+          maxQueries: this.#maxQueries,
+          allowFrom: this.#allowTransfer,
+          onClose: this.#onConnectionClose,
+        }),
+      );
+      return;
+    }
     const conn = new TcpConnection(socket, {
       responder: this.#responder,
       clock: this.#clock,
@@ -338,7 +383,7 @@ export class DnsServer {
     this.#connections.add(conn);
   };
 
-  readonly #onConnectionClose = (conn: TcpConnection): void => {
+  readonly #onConnectionClose = (conn: TcpConnection | ZoneTransferConnection): void => {
     this.#connections.delete(conn);
   };
 
