@@ -81,3 +81,22 @@ export type {
   ReportPoint,
   ReportTable,
 } from './report/render-report.js';
+
+// The replay of 2025-10-20 in us-east-1.
+export {
+  runUsEast1Replay,
+  usEast1Json,
+  US_EAST_1_RUNS,
+  DEFAULT_DROPLETS,
+} from './scenarios/us-east-1-2025/replay.js';
+export type {
+  UsEast1ReplayOptions,
+  UsEast1ReplayResult,
+  UsEast1RunResult,
+  UsEast1Json,
+  UsEast1RunJson,
+  UsEast1RunName,
+} from './scenarios/us-east-1-2025/replay.js';
+export { usEast1Text } from './scenarios/us-east-1-2025/replay-text.js';
+export { usEast1Report } from './scenarios/us-east-1-2025/replay-report.js';
+export type { ReportMarker } from './report/render-report.js';

@@ -49,7 +49,10 @@ describe('breakwater replay', () => {
       [['contention', '--out'], /--out/],
       [['contention', 'extra'], /unexpected argument 'extra'/],
       [[], /missing scenario: choose one of contention, spike/],
-      [['us-east-1-2025'], /unknown scenario 'us-east-1-2025': choose one of contention, spike/],
+      [
+        ['us-east-1-2026'],
+        /unknown scenario 'us-east-1-2026': choose one of contention, spike, us-east-1-2025/,
+      ],
     ];
     for (const [args, message] of cases) {
       const r = await replay(args);

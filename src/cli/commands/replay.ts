@@ -23,17 +23,26 @@ import { contentionJson, runContention } from '../../sim/scenarios/contention.js
 import { DEFAULT_SCENARIO_SEED } from '../../sim/scenarios/default-seed.js';
 import { SPIKE_TAIL_SECONDS, spikeReport } from '../../sim/scenarios/spike-report.js';
 import { runSpike, spikeJson, summarizeSpikeWindow } from '../../sim/scenarios/spike.js';
+import { usEast1Report } from '../../sim/scenarios/us-east-1-2025/replay-report.js';
+import { usEast1Text } from '../../sim/scenarios/us-east-1-2025/replay-text.js';
+import {
+  DEFAULT_DROPLETS,
+  MAX_DROPLETS,
+  runUsEast1Replay,
+  usEast1Json,
+} from '../../sim/scenarios/us-east-1-2025/replay.js';
 import type { Command, CommandIo } from '../command.js';
 import { UsageError } from '../usage-error.js';
 
 /** Flags beyond `--seed`, `--json` and `--out` that a scenario may take. */
-type ScenarioFlag = 'clients' | 'trials';
+type ScenarioFlag = 'clients' | 'trials' | 'droplets';
 
 /** The parsed flags a scenario runs with. */
 interface ReplayFlags {
   readonly seed: number;
   readonly clients?: number;
   readonly trials?: number;
+  readonly droplets?: number;
 }
 
 /** What a scenario run produces. */
@@ -51,7 +60,12 @@ interface Scenario {
   readonly name: string;
   readonly summary: string;
   readonly flags: readonly ScenarioFlag[];
-  run(flags: ReplayFlags, onProgress: (fraction: number) => void): ScenarioOutput;
+  /** The report written when `--out` is not given; none by default. */
+  readonly defaultOut?: string;
+  run(
+    flags: ReplayFlags,
+    onProgress: (fraction: number) => void,
+  ): ScenarioOutput | Promise<ScenarioOutput>;
 }
 
 const MAX_CLIENTS = 10_000;
@@ -149,22 +163,39 @@ const spike: Scenario = {
   },
 };
 
+const usEast1: Scenario = {
+  name: 'us-east-1-2025',
+  summary: 'the 2025-10-20 outage: as it happened, with breakwater, and a forced DNS outage',
+  flags: ['droplets'],
+  defaultOut: 'replay-report.html',
+  async run(flags, onProgress) {
+    const result = await runUsEast1Replay({
+      seed: flags.seed,
+      ...(flags.droplets !== undefined && { droplets: flags.droplets }),
+      onProgress,
+    });
+    return { json: usEast1Json(result), text: usEast1Text(result), report: usEast1Report(result) };
+  },
+};
+
 /** Every scenario `replay` can run; add a row to add one. */
-const SCENARIOS: readonly Scenario[] = [contention, spike];
+const SCENARIOS: readonly Scenario[] = [contention, spike, usEast1];
 
 const HELP = `usage: breakwater replay SCENARIO [options]
 
 Runs a deterministic simulation and prints its result. The same seed gives the same output.
 
 scenarios:
-${SCENARIOS.map((s) => `  ${s.name.padEnd(12)}${s.summary}`).join('\n')}
+${SCENARIOS.map((s) => `  ${s.name.padEnd(16)}${s.summary}`).join('\n')}
 
 options:
   --seed N         root seed of the run, an integer (default ${DEFAULT_SCENARIO_SEED})
   --clients N      contention: clients contending for the row, 1–${MAX_CLIENTS} (default 100)
   --trials N       contention: trials averaged per variant, 1–${MAX_TRIALS} (default 100)
+  --droplets N     us-east-1-2025: droplets in the fleet, 1000–${MAX_DROPLETS} (default ${DEFAULT_DROPLETS})
   --json           print exactly one JSON document on stdout
   --out FILE.html  also write a self-contained HTML report with charts
+                   (us-east-1-2025 always writes one: default replay-report.html)
   -h, --help       this help
 
 JSON:
@@ -172,11 +203,16 @@ JSON:
               "meanCompletionMs","meanWriteCalls"}, ...]}
   spike       {"scenario":"spike","results":[{"variant","series":[{"t","offered","goodput",
               "retries","timeouts"}, ...]}, ...]}
+  us-east-1-2025
+              {"scenario":"us-east-1-2025","droplets":N,"events":E,"wallMs":W,"runs":[{"name",
+              "dnsEmptyMinutes","leasesRestoredAt","launchesRecoveredAt","allNormalAt",
+              "operatorActions","recoveryMinutesAfterDnsFix"}, ...]} (times HH:MM PDT or null)
 
 examples:
   breakwater replay contention
   breakwater replay contention --clients 50 --trials 20 --json
   breakwater replay spike --out spike.html
+  breakwater replay us-east-1-2025 --droplets 10000 --json
 
 Progress goes to stderr. exit codes: 0 done, 1 failure, 2 bad flags
 `;
@@ -208,6 +244,7 @@ function parse(argv: readonly string[]): Parsed {
         seed: { type: 'string' },
         clients: { type: 'string' },
         trials: { type: 'string' },
+        droplets: { type: 'string' },
         json: { type: 'boolean' },
         out: { type: 'string' },
       },
@@ -229,7 +266,7 @@ function parse(argv: readonly string[]): Parsed {
     throw new UsageError(`unknown scenario '${name}': choose one of ${names}`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument '${String(extra[0])}'`);
-  for (const flag of ['clients', 'trials'] as const) {
+  for (const flag of ['clients', 'trials', 'droplets'] as const) {
     if (values[flag] !== undefined && !scenario.flags.includes(flag)) {
       const takers = SCENARIOS.filter((s) => s.flags.includes(flag)).map((s) => s.name);
       throw new UsageError(`--${flag} does not apply to ${name} (only to ${takers.join(', ')})`);
@@ -251,6 +288,9 @@ function parse(argv: readonly string[]): Parsed {
       }),
       ...(values.trials !== undefined && {
         trials: parseInteger('trials', values.trials, 1, MAX_TRIALS),
+      }),
+      ...(values.droplets !== undefined && {
+        droplets: parseInteger('droplets', values.droplets, 1000, MAX_DROPLETS),
       }),
     },
     json: values.json === true,
@@ -316,20 +356,22 @@ function writeAtomically(path: string, html: string): void {
 /** The `breakwater replay` command. */
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'run a simulation scenario (contention, spike): table, --json, --out report.html',
+  summary:
+    'run a simulation scenario (contention, spike, us-east-1-2025): table, --json, --out report.html',
   help: HELP,
-  run(argv, io) {
+  async run(argv, io) {
     const p = parse(argv);
     const progress = new Progress(io, `replay ${p.scenario.name}`);
     const startMs = systemClock.monotonic();
-    const output = p.scenario.run(p.flags, (f) => progress.update(f));
+    const output = await p.scenario.run(p.flags, (f) => progress.update(f));
     progress.done((systemClock.monotonic() - startMs) / 1000);
-    if (p.out !== undefined) {
-      const path = resolve(io.cwd, p.out);
+    const out = p.out ?? p.scenario.defaultOut;
+    if (out !== undefined) {
+      const path = resolve(io.cwd, out);
       writeAtomically(path, renderReport(output.report));
       io.stderr.write(`replay ${p.scenario.name}: wrote ${path}\n`);
     }
     io.stdout.write(p.json ? `${JSON.stringify(output.json)}\n` : output.text);
-    return Promise.resolve(0);
+    return 0;
   },
 };

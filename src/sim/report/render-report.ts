@@ -30,6 +30,14 @@ export interface ReportSeries {
   readonly dashed?: boolean;
 }
 
+/** A vertical line across a chart at `x`, labelled (an event: a trigger, an operator action). */
+export interface ReportMarker {
+  readonly x: number;
+  readonly label: string;
+  /** CSS colour; default a dark grey. */
+  readonly color?: string;
+}
+
 /** A line chart with any number of series overlaid. */
 export interface ReportChart {
   readonly title: string;
@@ -38,6 +46,13 @@ export interface ReportChart {
   readonly series: readonly ReportSeries[];
   /** Scale of the x axis. `'log'` needs every x > 0. Default `'linear'`. */
   readonly xScale?: 'linear' | 'log';
+  /**
+   * How x values are shown: `'number'` (default), or `'clock'` — x is hours since a midnight
+   * (negative before it, above 24 the next day) and ticks read `HH:MM`.
+   */
+  readonly xFormat?: 'number' | 'clock';
+  /** Vertical event lines drawn over the chart, labelled. */
+  readonly markers?: readonly ReportMarker[];
 }
 
 /** A table of figures. Numbers are formatted with up to two decimals and right-aligned. */
@@ -140,6 +155,19 @@ function checkChart(chart: ReportChart, where: string): void {
       `renderReport: ${where} xScale must be 'linear' or 'log', got '${String(chart.xScale)}'`,
     );
   }
+  if (chart.xFormat !== undefined && chart.xFormat !== 'number' && chart.xFormat !== 'clock') {
+    throw new RangeError(
+      `renderReport: ${where} xFormat must be 'number' or 'clock', got '${String(chart.xFormat)}'`,
+    );
+  }
+  (chart.markers ?? []).forEach((m, j) => {
+    checkText(`${where} markers[${j}].label`, m.label);
+    if (!Number.isFinite(m.x)) {
+      throw new RangeError(
+        `renderReport: ${where} markers[${j}].x must be finite, got ${String(m.x)}`,
+      );
+    }
+  });
   chart.series.forEach((s, j) => {
     checkText(`${where} series ${j} label`, s.label);
     for (const p of s.points) {
@@ -185,6 +213,16 @@ export function renderReport(options: ReportOptions): string {
       xLabel: c.xLabel,
       yLabel: c.yLabel,
       ...(c.xScale === 'log' ? { xLog: true } : {}),
+      ...(c.xFormat === 'clock' ? { xClock: true } : {}),
+      ...(c.markers === undefined || c.markers.length === 0
+        ? {}
+        : {
+            markers: c.markers.map((m) => ({
+              x: m.x,
+              label: m.label,
+              ...(m.color === undefined ? {} : { color: m.color }),
+            })),
+          }),
       series: c.series.map((s) => ({
         label: s.label,
         points: s.points,

@@ -10,6 +10,9 @@
  * `null` the caller gave stays a gap in the line. One colour per series label across the whole page (the variant
  * `breakwater` has the same colour in every chart). Each chart's container gets
  * `data-drawn="true"` once uPlot has drawn it — what the browser test waits for.
+ *
+ * Optional per chart: `xClock` (x is hours since midnight, ticks and legend read `HH:MM`) and
+ * `markers` (labelled vertical event lines, drawn after the series).
  */
 
 /** The page script; expects `uPlot` as a global and `#bw-report-data` as JSON. */
@@ -39,6 +42,40 @@ export const PAGE_SCRIPT = `(function () {
     });
     return columns;
   }
+  function clock(h) {
+    var m = Math.round(h * 60);
+    m = ((m % 1440) + 1440) % 1440;
+    var hh = Math.floor(m / 60), mm = m % 60;
+    return (hh < 10 ? '0' : '') + hh + ':' + (mm < 10 ? '0' : '') + mm;
+  }
+  // Vertical event lines with their labels, stacked so neighbouring labels do not overlap.
+  function drawMarkers(u, markers) {
+    var ctx = u.ctx, dpr = window.devicePixelRatio || 1;
+    var top = u.bbox.top, height = u.bbox.height;
+    ctx.save();
+    ctx.font = (11 * dpr) + 'px system-ui, sans-serif';
+    ctx.textBaseline = 'top';
+    ctx.textAlign = 'left';
+    var rowEnds = [];
+    markers.forEach(function (m) {
+      var x = Math.round(u.valToPos(m.x, 'x', true));
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+      ctx.strokeStyle = m.color || '#444';
+      ctx.fillStyle = m.color || '#444';
+      ctx.setLineDash([4 * dpr, 3 * dpr]);
+      ctx.lineWidth = dpr;
+      ctx.beginPath();
+      ctx.moveTo(x, top);
+      ctx.lineTo(x, top + height);
+      ctx.stroke();
+      var width = ctx.measureText(m.label).width;
+      var row = 0;
+      while (row < rowEnds.length && rowEnds[row] > x) row++;
+      rowEnds[row] = x + width + 8 * dpr;
+      ctx.fillText(m.label, x + 3 * dpr, top + 2 * dpr + row * 13 * dpr);
+    });
+    ctx.restore();
+  }
   var plots = [];
   data.charts.forEach(function (chart, i) {
     var el = document.getElementById('bw-chart-' + i);
@@ -48,10 +85,14 @@ export const PAGE_SCRIPT = `(function () {
         height: HEIGHT,
         scales: { x: chart.xLog ? { time: false, distr: 3 } : { time: false } },
         axes: [
-          { label: chart.xLabel },
+          chart.xClock
+            ? { label: chart.xLabel, values: function (u, splits) { return splits.map(clock); } }
+            : { label: chart.xLabel },
           { label: chart.yLabel, size: 64 }
         ],
-        series: [{ label: chart.xLabel }].concat(chart.series.map(function (s) {
+        series: [chart.xClock
+          ? { label: chart.xLabel, value: function (u, v) { return v == null ? '' : clock(v); } }
+          : { label: chart.xLabel }].concat(chart.series.map(function (s) {
           return {
             label: s.label,
             stroke: colourOf(s),
@@ -60,7 +101,10 @@ export const PAGE_SCRIPT = `(function () {
             points: { show: false }
           };
         })),
-        hooks: { draw: [function () { el.setAttribute('data-drawn', 'true'); }] }
+        hooks: { draw: [function (u) {
+          if (chart.markers) drawMarkers(u, chart.markers);
+          el.setAttribute('data-drawn', 'true');
+        }] }
       };
       plots.push({ el: el, plot: new uPlot(opts, align(chart.series), el) });
     } catch (err) {
