@@ -7,12 +7,6 @@ import type { Command } from '../command.js';
 import { dnsCommand } from './dns.js';
 import { graphCommand } from './graph.js';
 import { replayCommand } from './replay.js';
-import { statusCommand } from './status.js';
 
 /** All subcommands. */
-export const commands: readonly Command[] = [
-  dnsCommand,
-  graphCommand,
-  replayCommand,
-  statusCommand,
-];
+export const commands: readonly Command[] = [dnsCommand, graphCommand, replayCommand];
