@@ -22,17 +22,10 @@ import { EventEmitter } from '../core/events.js';
 import type { Event } from '../core/events.js';
 import type { Rng } from '../core/rng.js';
 import type { Policy } from '../resilience/policy.js';
-import {
-  checkClock,
-  checkId,
-  checkNumberIn,
-  checkOptionsObject,
-  checkRng,
-} from './internal/options.js';
-import { PeriodicLoop } from './internal/periodic-loop.js';
+import { ComponentBase } from './internal/component-base.js';
+import type { ComponentSpec } from './internal/component-base.js';
 import type { PlanStore } from './plan-store/plan-store.js';
 import type { Plan } from './plan.js';
-import { createStorePolicy } from './store-policy.js';
 import { StoreTarget } from './store-target.js';
 import type { Target } from './target.js';
 
@@ -89,54 +82,32 @@ export interface EnactorPass {
   readonly error?: unknown;
 }
 
+const SPEC: ComponentSpec<PlanStore> = {
+  where: 'Enactor',
+  storeMethod: 'activate',
+  defaultIntervalMs: 1000,
+};
+
 /** Applies the newest plan to every target through the targets' compare-and-set. */
-export class Enactor {
-  /** This enactor's id. */
-  readonly id: string;
-  readonly #store: PlanStore;
-  readonly #clock: Clock;
+export class Enactor extends ComponentBase {
   readonly #targets: readonly Target[] | undefined;
   readonly #policy: Policy;
-  readonly #loop: PeriodicLoop;
   readonly #resultEmitter = new EventEmitter<EnactorTargetResult>();
-  readonly #errorEmitter = new EventEmitter<unknown>();
 
   /** Fires for every target result of every pass. */
   readonly onResult: Event<EnactorTargetResult> = this.#resultEmitter.event;
-  /** Fires when a loop pass fails as a whole. */
-  readonly onError: Event<unknown> = this.#errorEmitter.event;
 
   constructor(options: EnactorOptions) {
-    const where = 'Enactor';
-    checkOptionsObject(where, options);
-    this.id = checkId(where, 'id', options.id);
-    if (typeof (options.store as Partial<PlanStore> | undefined)?.activate !== 'function') {
-      throw new TypeError(`${where}: store must be a PlanStore`);
-    }
-    this.#store = options.store;
-    this.#clock = checkClock(where, options.clock);
-    const rng = checkRng(where, options.rng);
-    if (options.targets !== undefined && !Array.isArray(options.targets)) {
-      throw new TypeError(`${where}: targets must be an array of Target`);
-    }
-    this.#targets = options.targets;
-    this.#policy =
-      options.policy ?? createStorePolicy({ clock: this.#clock, rng: rng.fork('policy') });
-    this.#loop = new PeriodicLoop({
-      name: where,
-      clock: this.#clock,
-      rng: rng.fork('loop'),
-      intervalMs: checkNumberIn(where, 'intervalMs', options.intervalMs ?? 1000, 1, 8.64e7),
-      jitter: checkNumberIn(where, 'jitter', options.jitter ?? 0.2, 0, 0.99),
-      step: async (signal) => {
-        const pass = await this.runOnce(signal);
-        if (pass.error !== undefined) {
-          throw pass.error instanceof Error
-            ? pass.error
-            : new Error('enactor pass failed', { cause: pass.error });
-        }
-      },
-      onError: (e) => this.#errorEmitter.emit(e),
+    super(SPEC, options);
+    this.#targets = this.targetsOption(options.targets);
+    this.#policy = this.storePolicy(options.policy);
+    this.createLoop(options, async (signal) => {
+      const pass = await this.runOnce(signal);
+      if (pass.error !== undefined) {
+        throw pass.error instanceof Error
+          ? pass.error
+          : new Error('enactor pass failed', { cause: pass.error });
+      }
     });
   }
 
@@ -149,14 +120,14 @@ export class Enactor {
     let plan: Plan | undefined;
     let targets: { target: Target; known: number | undefined | null }[];
     try {
-      plan = await this.#policy.execute(() => this.#store.newestPlan(), signal);
+      plan = await this.#policy.execute(() => this.store.newestPlan(), signal);
       if (plan === undefined) return { plan: undefined, results: [] };
       if (this.#targets !== undefined) {
         targets = this.#targets.map((target) => ({ target, known: null }));
       } else {
-        const records = await this.#policy.execute(() => this.#store.listTargets(), signal);
+        const records = await this.#policy.execute(() => this.store.listTargets(), signal);
         targets = records.map((r) => ({
-          target: new StoreTarget(this.#store, r.id),
+          target: new StoreTarget(this.store, r.id),
           known: r.activeGeneration,
         }));
       }
@@ -171,21 +142,6 @@ export class Enactor {
       if (this.#resultEmitter.hasListeners) this.#resultEmitter.emit(result);
     }
     return { plan, results };
-  }
-
-  /** Starts the loop (a pass at once, then every `intervalMs` ± jitter). */
-  start(): void {
-    this.#loop.start();
-  }
-
-  /** Stops the loop, abandoning a pass in progress; resolves when it has ended. */
-  stop(): Promise<void> {
-    return this.#loop.stop();
-  }
-
-  /** True while the loop runs. */
-  get running(): boolean {
-    return this.#loop.running;
   }
 
   async #applyTo(
@@ -209,7 +165,7 @@ export class Enactor {
         () =>
           target.apply(plan, {
             actor: this.id,
-            atMs: this.#clock.now(),
+            atMs: this.clock.now(),
             mode: 'advance',
           }),
         signal,

@@ -16,17 +16,10 @@ import { EventEmitter } from '../core/events.js';
 import type { Event } from '../core/events.js';
 import type { Rng } from '../core/rng.js';
 import type { Policy } from '../resilience/policy.js';
-import {
-  checkClock,
-  checkId,
-  checkNumberIn,
-  checkOptionsObject,
-  checkRng,
-} from './internal/options.js';
-import { PeriodicLoop } from './internal/periodic-loop.js';
+import { ComponentBase } from './internal/component-base.js';
+import type { ComponentSpec } from './internal/component-base.js';
 import type { DeleteResult, PlanStore } from './plan-store/plan-store.js';
 import { checkRetain } from './plan-store/retention.js';
-import { createStorePolicy } from './store-policy.js';
 
 /** Options for {@link Janitor}. */
 export interface JanitorOptions {
@@ -49,72 +42,39 @@ export interface JanitorOptions {
   readonly jitter?: number;
 }
 
+const SPEC: ComponentSpec<PlanStore> = {
+  where: 'Janitor',
+  defaultId: 'janitor',
+  storeMethod: 'deleteOlderThan',
+  defaultIntervalMs: 60_000,
+};
+
 /** Deletes old plans through the store's single atomic delete. */
-export class Janitor {
-  /** Id in the audit log. */
-  readonly id: string;
+export class Janitor extends ComponentBase {
   /** Plans kept below the oldest active generation. */
   readonly retain: number;
-  readonly #store: PlanStore;
-  readonly #clock: Clock;
   readonly #policy: Policy;
-  readonly #loop: PeriodicLoop;
   readonly #deleteEmitter = new EventEmitter<DeleteResult>();
-  readonly #errorEmitter = new EventEmitter<unknown>();
 
   /** Fires after every run that deleted something. */
   readonly onDelete: Event<DeleteResult> = this.#deleteEmitter.event;
-  /** Fires when a loop run fails. */
-  readonly onError: Event<unknown> = this.#errorEmitter.event;
 
   constructor(options: JanitorOptions) {
-    const where = 'Janitor';
-    checkOptionsObject(where, options);
-    this.id = checkId(where, 'id', options.id ?? 'janitor');
-    if (typeof (options.store as Partial<PlanStore> | undefined)?.deleteOlderThan !== 'function') {
-      throw new TypeError(`${where}: store must be a PlanStore`);
-    }
-    this.#store = options.store;
-    this.#clock = checkClock(where, options.clock);
-    const rng = checkRng(where, options.rng);
-    this.retain = checkRetain(where, options.retain ?? 10);
-    this.#policy =
-      options.policy ?? createStorePolicy({ clock: this.#clock, rng: rng.fork('policy') });
-    this.#loop = new PeriodicLoop({
-      name: where,
-      clock: this.#clock,
-      rng: rng.fork('loop'),
-      intervalMs: checkNumberIn(where, 'intervalMs', options.intervalMs ?? 60_000, 1, 8.64e7),
-      jitter: checkNumberIn(where, 'jitter', options.jitter ?? 0.2, 0, 0.99),
-      step: (signal) => this.runOnce(signal),
-      onError: (e) => this.#errorEmitter.emit(e),
-    });
+    super(SPEC, options);
+    this.retain = checkRetain(SPEC.where, options.retain ?? 10);
+    this.#policy = this.storePolicy(options.policy);
+    this.createLoop(options, (signal) => this.runOnce(signal));
   }
 
   /** One clean-up: the store's atomic delete. Rejects when the store fails after retries. */
   async runOnce(signal?: AbortSignal): Promise<DeleteResult> {
     const result = await this.#policy.execute(
-      () => this.#store.deleteOlderThan(this.retain, { actor: this.id, atMs: this.#clock.now() }),
+      () => this.store.deleteOlderThan(this.retain, { actor: this.id, atMs: this.clock.now() }),
       signal,
     );
     if (result.deleted.length > 0 && this.#deleteEmitter.hasListeners) {
       this.#deleteEmitter.emit(result);
     }
     return result;
-  }
-
-  /** Starts the loop. */
-  start(): void {
-    this.#loop.start();
-  }
-
-  /** Stops the loop; resolves when it has ended. */
-  stop(): Promise<void> {
-    return this.#loop.stop();
-  }
-
-  /** True while the loop runs. */
-  get running(): boolean {
-    return this.#loop.running;
   }
 }

@@ -25,14 +25,8 @@ import type { Policy } from '../resilience/policy.js';
 import type { AuditInput } from './audit-log.js';
 import { isInventoryValidationError, isPlanValidationError } from './errors.js';
 import type { ValidationIssue } from './errors.js';
-import {
-  checkClock,
-  checkId,
-  checkNumberIn,
-  checkOptionsObject,
-  checkRng,
-} from './internal/options.js';
-import { PeriodicLoop } from './internal/periodic-loop.js';
+import { ComponentBase } from './internal/component-base.js';
+import type { ComponentSpec } from './internal/component-base.js';
 import { parseInventory } from './inventory.js';
 import type { Inventory, InventoryInput } from './inventory.js';
 import { DEFAULT_VELOCITY_LIMIT, checkVelocityLimit, guardPlan } from './plan-guards.js';
@@ -40,7 +34,6 @@ import type { CapacityRemoval, GuardEvent, VelocityLimit } from './plan-guards.j
 import type { PlanStore } from './plan-store/plan-store.js';
 import { createPlanDraft, hashPlanContent } from './plan.js';
 import type { Plan } from './plan.js';
-import { createStorePolicy } from './store-policy.js';
 
 /** Options for {@link Planner}. */
 export interface PlannerOptions {
@@ -85,60 +78,43 @@ export interface PlannerResult {
   readonly reason?: string;
 }
 
+const SPEC: ComponentSpec<PlanStore> = {
+  where: 'Planner',
+  defaultId: 'planner',
+  storeMethod: 'putPlan',
+  defaultIntervalMs: 10_000,
+};
+
 /** Computes plans from the inventory and writes them when they change. */
-export class Planner {
-  /** Id in plans and the audit log. */
-  readonly id: string;
+export class Planner extends ComponentBase {
   /** The velocity limit in force. */
   readonly velocity: VelocityLimit;
-  readonly #store: PlanStore;
-  readonly #clock: Clock;
   readonly #policy: Policy;
-  readonly #loop: PeriodicLoop;
   #history: CapacityRemoval[] = [];
   /** Keys of the refusals logged by the previous run, so a standing refusal is logged once. */
   #logged = new Set<string>();
   readonly #writtenEmitter = new EventEmitter<Plan>();
   readonly #guardEmitter = new EventEmitter<GuardEvent>();
-  readonly #errorEmitter = new EventEmitter<unknown>();
 
   /** Fires when a plan is written. */
   readonly onPlanWritten: Event<Plan> = this.#writtenEmitter.event;
   /** Fires for every refusal or cut (each run, even when not logged again). */
   readonly onGuard: Event<GuardEvent> = this.#guardEmitter.event;
-  /** Fires when a loop run fails. */
-  readonly onError: Event<unknown> = this.#errorEmitter.event;
 
   constructor(options: PlannerOptions) {
-    const where = 'Planner';
-    checkOptionsObject(where, options);
-    this.id = checkId(where, 'id', options.id ?? 'planner');
-    if (typeof (options.store as Partial<PlanStore> | undefined)?.putPlan !== 'function') {
-      throw new TypeError(`${where}: store must be a PlanStore`);
-    }
-    this.#store = options.store;
-    this.#clock = checkClock(where, options.clock);
-    const rng = checkRng(where, options.rng);
+    super(SPEC, options);
+    const where = SPEC.where;
     this.velocity = Object.freeze(
       checkVelocityLimit(where, { ...DEFAULT_VELOCITY_LIMIT, ...options.velocity }),
     );
-    this.#policy =
-      options.policy ?? createStorePolicy({ clock: this.#clock, rng: rng.fork('policy') });
+    this.#policy = this.storePolicy(options.policy);
     const source = options.inventory;
     if (source !== undefined && typeof source !== 'function') {
       throw new TypeError(`${where}: inventory must be a function returning the inventory`);
     }
-    this.#loop = new PeriodicLoop({
-      name: where,
-      clock: this.#clock,
-      rng: rng.fork('loop'),
-      intervalMs: checkNumberIn(where, 'intervalMs', options.intervalMs ?? 10_000, 1, 8.64e7),
-      jitter: checkNumberIn(where, 'jitter', options.jitter ?? 0.2, 0, 0.99),
-      step: async (signal) => {
-        if (source === undefined) throw new TypeError(`${where}: start() needs options.inventory`);
-        await this.runOnce(await source(), signal);
-      },
-      onError: (e) => this.#errorEmitter.emit(e),
+    this.createLoop(options, async (signal) => {
+      if (source === undefined) throw new TypeError(`${where}: start() needs options.inventory`);
+      await this.runOnce(await source(), signal);
     });
   }
 
@@ -170,8 +146,8 @@ export class Planner {
       if (!isInventoryValidationError(error)) throw error;
       return this.#refuse('invalid inventory', error.issues, logged, signal);
     }
-    const newest = await this.#policy.execute(() => this.#store.newestPlan(), signal);
-    const nowMs = this.#clock.now();
+    const newest = await this.#policy.execute(() => this.store.newestPlan(), signal);
+    const nowMs = this.clock.now();
     this.#history = this.#history.filter((h) => h.atMs > nowMs - this.velocity.windowMs);
     let guarded;
     try {
@@ -221,9 +197,9 @@ export class Planner {
     const expected = newest?.generation ?? 0;
     const put = await this.#policy.execute(
       () =>
-        this.#store.putPlan(
+        this.store.putPlan(
           draft,
-          { actor: this.id, atMs: this.#clock.now(), reason: 'planner: inventory changed' },
+          { actor: this.id, atMs: this.clock.now(), reason: 'planner: inventory changed' },
           { expectedNewestGeneration: expected },
         ),
       signal,
@@ -234,7 +210,7 @@ export class Planner {
     } else {
       // Either another writer was first, or our own earlier attempt landed and its answer
       // was lost (then the newest plan is ours, with our content).
-      const now = await this.#policy.execute(() => this.#store.newestPlan(), signal);
+      const now = await this.#policy.execute(() => this.store.newestPlan(), signal);
       if (now === undefined || now.contentHash !== hash || now.generation <= expected) {
         return { outcome: 'conflict', events };
       }
@@ -243,21 +219,6 @@ export class Planner {
     this.#history.push(...guarded.removals);
     if (this.#writtenEmitter.hasListeners) this.#writtenEmitter.emit(plan);
     return { outcome: 'written', plan, events };
-  }
-
-  /** Starts the loop (needs `options.inventory`). */
-  start(): void {
-    this.#loop.start();
-  }
-
-  /** Stops the loop; resolves when it has ended. */
-  stop(): Promise<void> {
-    return this.#loop.stop();
-  }
-
-  /** True while the loop runs. */
-  get running(): boolean {
-    return this.#loop.running;
   }
 
   /** The velocity window's memory (removals by recent plans), oldest first. */
@@ -273,7 +234,7 @@ export class Planner {
   ): Promise<PlannerResult> {
     const reason = `${what}: ${issues.map((i) => (i.field === '' ? i.message : `${i.field}: ${i.message}`)).join('; ')}`;
     await this.#logIfNew(
-      { atMs: this.#clock.now(), actor: this.id, kind: 'refusal', reason },
+      { atMs: this.clock.now(), actor: this.id, kind: 'refusal', reason },
       logged,
       signal,
     );
@@ -288,7 +249,7 @@ export class Planner {
     for (const e of events) {
       if (this.#guardEmitter.hasListeners) this.#guardEmitter.emit(e);
       const entry: AuditInput = {
-        atMs: this.#clock.now(),
+        atMs: this.clock.now(),
         actor: this.id,
         kind: e.cut ? 'cut' : 'refusal',
         reason: e.reason,
@@ -309,7 +270,7 @@ export class Planner {
   ): Promise<void> {
     const key = `${entry.kind}\u0000${entry.name ?? ''}\u0000${entry.reason}`;
     if (!this.#logged.has(key) && !logged.has(key)) {
-      await this.#policy.execute(() => this.#store.appendAudit(entry), signal);
+      await this.#policy.execute(() => this.store.appendAudit(entry), signal);
     }
     logged.add(key);
   }

@@ -25,18 +25,11 @@ import { EventEmitter } from '../core/events.js';
 import type { Event } from '../core/events.js';
 import type { Rng } from '../core/rng.js';
 import type { Policy } from '../resilience/policy.js';
-import {
-  checkClock,
-  checkId,
-  checkNumberIn,
-  checkOptionsObject,
-  checkRng,
-} from './internal/options.js';
-import { PeriodicLoop } from './internal/periodic-loop.js';
+import { ComponentBase } from './internal/component-base.js';
+import type { ComponentSpec } from './internal/component-base.js';
 import type { PlanStore } from './plan-store/plan-store.js';
 import { createPlanDraft } from './plan.js';
 import type { Plan } from './plan.js';
-import { createStorePolicy } from './store-policy.js';
 import { StoreTarget } from './store-target.js';
 import type { ApplyMode, ApplyResult, Target } from './target.js';
 
@@ -85,56 +78,35 @@ export interface ReconcileResult {
   readonly error?: unknown;
 }
 
+const SPEC: ComponentSpec<PlanStore> = {
+  where: 'Reconciler',
+  defaultId: 'reconciler',
+  storeMethod: 'activate',
+  defaultIntervalMs: 30_000,
+};
+
 /** Repairs targets that differ from the newest plan. See the module comment. */
-export class Reconciler {
-  /** Id in the audit log. */
-  readonly id: string;
-  readonly #store: PlanStore;
-  readonly #clock: Clock;
+export class Reconciler extends ComponentBase {
   readonly #targets: readonly Target[] | undefined;
   readonly #policy: Policy;
-  readonly #loop: PeriodicLoop;
   readonly #resultEmitter = new EventEmitter<ReconcileResult>();
-  readonly #errorEmitter = new EventEmitter<unknown>();
 
   /** Fires for every target result that is not `'in-sync'`. */
   readonly onRepair: Event<ReconcileResult> = this.#resultEmitter.event;
-  /** Fires when a loop run fails as a whole. */
-  readonly onError: Event<unknown> = this.#errorEmitter.event;
 
   constructor(options: ReconcilerOptions) {
-    const where = 'Reconciler';
-    checkOptionsObject(where, options);
-    this.id = checkId(where, 'id', options.id ?? 'reconciler');
-    if (typeof (options.store as Partial<PlanStore> | undefined)?.activate !== 'function') {
-      throw new TypeError(`${where}: store must be a PlanStore`);
-    }
-    this.#store = options.store;
-    this.#clock = checkClock(where, options.clock);
-    const rng = checkRng(where, options.rng);
-    if (options.targets !== undefined && !Array.isArray(options.targets)) {
-      throw new TypeError(`${where}: targets must be an array of Target`);
-    }
-    this.#targets = options.targets;
-    this.#policy =
-      options.policy ?? createStorePolicy({ clock: this.#clock, rng: rng.fork('policy') });
-    this.#loop = new PeriodicLoop({
-      name: where,
-      clock: this.#clock,
-      rng: rng.fork('loop'),
-      intervalMs: checkNumberIn(where, 'intervalMs', options.intervalMs ?? 30_000, 1, 8.64e7),
-      jitter: checkNumberIn(where, 'jitter', options.jitter ?? 0.2, 0, 0.99),
-      step: (signal) => this.runOnce(signal),
-      onError: (e) => this.#errorEmitter.emit(e),
-    });
+    super(SPEC, options);
+    this.#targets = this.targetsOption(options.targets);
+    this.#policy = this.storePolicy(options.policy);
+    this.createLoop(options, (signal) => this.runOnce(signal));
   }
 
   /** One run over every target. Rejects only when the plan or target list cannot be read. */
   async runOnce(signal?: AbortSignal): Promise<readonly ReconcileResult[]> {
     const targets =
       this.#targets ??
-      (await this.#policy.execute(() => this.#store.listTargets(), signal)).map(
-        (r) => new StoreTarget(this.#store, r.id),
+      (await this.#policy.execute(() => this.store.listTargets(), signal)).map(
+        (r) => new StoreTarget(this.store, r.id),
       );
     const results: ReconcileResult[] = [];
     for (const target of targets) {
@@ -153,26 +125,11 @@ export class Reconciler {
     return results;
   }
 
-  /** Starts the loop. */
-  start(): void {
-    this.#loop.start();
-  }
-
-  /** Stops the loop; resolves when it has ended. */
-  stop(): Promise<void> {
-    return this.#loop.stop();
-  }
-
-  /** True while the loop runs. */
-  get running(): boolean {
-    return this.#loop.running;
-  }
-
   async #reconcile(target: Target, signal: AbortSignal | undefined): Promise<ReconcileResult> {
     const id = target.id;
     // Newest plan first, then the target: a plan written in between only makes the target
     // look further behind, which the compare-and-set sorts out.
-    const newest = await this.#policy.execute(() => this.#store.newestPlan(), signal);
+    const newest = await this.#policy.execute(() => this.store.newestPlan(), signal);
     const state = await this.#policy.execute(() => target.read(), signal);
     if (newest === undefined) {
       return {
@@ -218,14 +175,14 @@ export class Reconciler {
     const draft = createPlanDraft({
       content: newest.content,
       plannerId: this.id,
-      createdAtMs: this.#clock.now(),
+      createdAtMs: this.clock.now(),
       origin: { kind: 'republish', fromGeneration: newest.generation },
     });
     const put = await this.#policy.execute(
       () =>
-        this.#store.putPlan(
+        this.store.putPlan(
           draft,
-          { actor: this.id, atMs: this.#clock.now(), reason: detail },
+          { actor: this.id, atMs: this.clock.now(), reason: detail },
           { expectedNewestGeneration: newest.generation },
         ),
       signal,
@@ -252,7 +209,7 @@ export class Reconciler {
       () =>
         target.apply(plan, {
           actor: this.id,
-          atMs: this.#clock.now(),
+          atMs: this.clock.now(),
           mode,
           reason: `reconcile: ${detail}`,
         }),
@@ -268,8 +225,8 @@ export class Reconciler {
     }
     await this.#policy.execute(
       () =>
-        this.#store.appendAudit({
-          atMs: this.#clock.now(),
+        this.store.appendAudit({
+          atMs: this.clock.now(),
           actor: this.id,
           kind: 'reconcile',
           reason: `${action}: ${detail}`,

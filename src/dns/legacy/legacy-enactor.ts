@@ -28,15 +28,9 @@ import { EventEmitter } from '../../core/events.js';
 import type { Event } from '../../core/events.js';
 import type { Rng } from '../../core/rng.js';
 import { TargetBlockedError } from '../errors.js';
-import {
-  checkClock,
-  checkId,
-  checkIntegerAtLeast,
-  checkNumberIn,
-  checkOptionsObject,
-  checkRng,
-} from '../internal/options.js';
-import { PeriodicLoop } from '../internal/periodic-loop.js';
+import { ComponentBase } from '../internal/component-base.js';
+import type { ComponentSpec } from '../internal/component-base.js';
+import { checkIntegerAtLeast, checkNumberIn } from '../internal/options.js';
 import type { Plan } from '../plan.js';
 import { isLegacyPlanStore } from './legacy-store-ops.js';
 import type { LegacyPlanStore } from './legacy-store-ops.js';
@@ -77,40 +71,29 @@ export interface LegacyPass {
   readonly deleted: readonly number[];
 }
 
+const SPEC: ComponentSpec<LegacyPlanStore> = {
+  where: 'LegacyEnactor',
+  storeMethod: 'activate',
+  isStore: isLegacyPlanStore,
+  storeRequirement:
+    'offer the legacy operations (forceActivate, deletePlans): use a MemoryPlanStore',
+  defaultIntervalMs: 1000,
+};
+
 /** The 2025 enactor. See the module comment. Unsafe by design. */
-export class LegacyEnactor {
-  /** This enactor's id. */
-  readonly id: string;
+export class LegacyEnactor extends ComponentBase<LegacyPlanStore> {
   /** The pause between check and apply, ms. */
   readonly applyDelayMs: number;
   /** How many generations below its own plan the clean-up starts deleting. */
   readonly cleanupLagGenerations: number;
-  readonly #store: LegacyPlanStore;
-  readonly #clock: Clock;
-  readonly #loop: PeriodicLoop;
   readonly #passEmitter = new EventEmitter<LegacyPass>();
-  readonly #errorEmitter = new EventEmitter<unknown>();
 
   /** Fires after every pass. */
   readonly onPass: Event<LegacyPass> = this.#passEmitter.event;
-  /** Fires when a loop pass fails. */
-  readonly onError: Event<unknown> = this.#errorEmitter.event;
 
   constructor(options: LegacyEnactorOptions) {
-    const where = 'LegacyEnactor';
-    checkOptionsObject(where, options);
-    this.id = checkId(where, 'id', options.id);
-    if (
-      typeof (options.store as Partial<LegacyPlanStore> | undefined)?.activate !== 'function' ||
-      !isLegacyPlanStore(options.store)
-    ) {
-      throw new TypeError(
-        `${where}: store must offer the legacy operations (forceActivate, deletePlans): use a MemoryPlanStore`,
-      );
-    }
-    this.#store = options.store;
-    this.#clock = checkClock(where, options.clock);
-    const rng = checkRng(where, options.rng);
+    super(SPEC, options);
+    const where = SPEC.where;
     this.applyDelayMs = checkNumberIn(where, 'applyDelayMs', options.applyDelayMs ?? 0, 0, 8.64e10);
     this.cleanupLagGenerations = checkIntegerAtLeast(
       where,
@@ -118,20 +101,12 @@ export class LegacyEnactor {
       options.cleanupLagGenerations ?? 5,
       1,
     );
-    this.#loop = new PeriodicLoop({
-      name: where,
-      clock: this.#clock,
-      rng: rng.fork('loop'),
-      intervalMs: checkNumberIn(where, 'intervalMs', options.intervalMs ?? 1000, 1, 8.64e7),
-      jitter: checkNumberIn(where, 'jitter', options.jitter ?? 0.2, 0, 0.99),
-      step: (signal) => this.runOnce(signal),
-      onError: (e) => this.#errorEmitter.emit(e),
-    });
+    this.createLoop(options, (signal) => this.runOnce(signal));
   }
 
   /** One pass: check once, delay, apply unconditionally, clean up. Rejects on store errors. */
   async runOnce(signal?: AbortSignal): Promise<LegacyPass> {
-    const store = this.#store;
+    const store = this.store;
     const plan = await store.newestPlan();
     if (plan === undefined) {
       return { plan: undefined, checked: [], applied: [], blocked: [], deleted: [] };
@@ -142,7 +117,7 @@ export class LegacyEnactor {
       .filter((t) => t.activeGeneration === undefined || plan.generation > t.activeGeneration)
       .map((t) => t.id);
     // 2. The delay, during which the world moves on.
-    if (this.applyDelayMs > 0) await this.#clock.sleep(this.applyDelayMs, signal);
+    if (this.applyDelayMs > 0) await this.clock.sleep(this.applyDelayMs, signal);
     // 3. Apply UNCONDITIONALLY (no re-check of the active generation) — unless the target
     //    is in the inconsistent state the outage left it in.
     const applied: string[] = [];
@@ -153,7 +128,7 @@ export class LegacyEnactor {
       if (active !== undefined && (await store.getPlan(active)) === undefined) {
         blocked.push(id);
         await store.appendAudit({
-          atMs: this.#clock.now(),
+          atMs: this.clock.now(),
           actor: this.id,
           kind: 'blocked',
           reason: new TargetBlockedError(id, active).message,
@@ -165,7 +140,7 @@ export class LegacyEnactor {
       }
       await store.forceActivate(id, plan.generation, {
         actor: this.id,
-        atMs: this.#clock.now(),
+        atMs: this.clock.now(),
         reason: `legacy apply: checked newer before the delay`,
       });
       applied.push(id);
@@ -178,7 +153,7 @@ export class LegacyEnactor {
       if (old.length > 0) {
         deleted = await store.deletePlans(old, {
           actor: this.id,
-          atMs: this.#clock.now(),
+          atMs: this.clock.now(),
           reason: `legacy clean-up: plans older than ${plan.generation} - ${this.cleanupLagGenerations} (the plan this enactor applied), active plans not re-checked`,
         });
       }
@@ -186,20 +161,5 @@ export class LegacyEnactor {
     const pass: LegacyPass = { plan, checked, applied, blocked, deleted };
     if (this.#passEmitter.hasListeners) this.#passEmitter.emit(pass);
     return pass;
-  }
-
-  /** Starts the loop. */
-  start(): void {
-    this.#loop.start();
-  }
-
-  /** Stops the loop; resolves when it has ended. */
-  stop(): Promise<void> {
-    return this.#loop.stop();
-  }
-
-  /** True while the loop runs. */
-  get running(): boolean {
-    return this.#loop.running;
   }
 }
