@@ -7,6 +7,14 @@ import type { Command } from '../command.js';
 import { dnsCommand } from './dns.js';
 import { graphCommand } from './graph.js';
 import { replayCommand } from './replay.js';
+import { statusCommand } from './status.js';
+import { upCommand } from './up.js';
 
 /** All subcommands. */
-export const commands: readonly Command[] = [dnsCommand, graphCommand, replayCommand];
+export const commands: readonly Command[] = [
+  dnsCommand,
+  graphCommand,
+  replayCommand,
+  statusCommand,
+  upCommand,
+];
