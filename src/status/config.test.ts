@@ -70,6 +70,29 @@ describe('parseStatusConfig', () => {
     );
   });
 
+  it('reads a JSON-path match and rejects a bad path or a lone jsonEquals', () => {
+    const c = parseStatusConfig(
+      'monitors:\n  - id: a\n    type: http\n    url: http://x/health\n    jsonPath: $.status.indicator\n    jsonEquals: none\n',
+      'cfg.yaml',
+    );
+    const m = c.monitors[0]!;
+    assert.ok(m.type === 'http');
+    assert.deepEqual(m.json, { path: '$.status.indicator', equals: 'none' });
+    fails(
+      'monitors:\n  - id: a\n    type: http\n    url: http://x/\n    jsonPath: $..deep\n',
+      /cfg\.yaml:5: monitors\[0\]\.jsonPath: JSON path "\$\.\.deep": expected a member name/,
+      5,
+    );
+    fails(
+      'monitors:\n  - id: a\n    type: http\n    url: http://x/\n    jsonEquals: 1\n',
+      /monitors\[0\]\.jsonEquals: jsonEquals needs jsonPath/,
+    );
+    fails(
+      'monitors:\n  - id: a\n    type: http\n    url: http://x/\n    jsonPath: $.a\n    jsonEquals: [1]\n',
+      /jsonEquals: expected a string, number, boolean or null/,
+    );
+  });
+
   it('refuses unknown vantage points, duplicate ids and unknown dependencies', () => {
     fails(
       'monitors:\n  - { id: a, type: tcp, host: h, port: 1, vantagePoints: [mars] }\n',

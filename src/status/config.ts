@@ -11,6 +11,8 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import { StatusConfigError } from './errors.js';
+import { parseJsonPath } from '../dns/health/json-path.js';
+import type { JsonMatch } from '../dns/health/json-path.js';
 
 /** What something runs on, for `status doctor`. Every field is a failure domain. */
 export interface RunsOn {
@@ -43,6 +45,8 @@ export interface HttpMonitorConfig extends MonitorBase {
   readonly url: string;
   readonly expectStatus: readonly [number, number];
   readonly keyword?: string;
+  /** The body must be JSON whose value at `path` is `equals` (or truthy when absent). */
+  readonly json?: JsonMatch;
   /** Slower than this counts as a failure. */
   readonly maxLatencyMs?: number;
 }
@@ -237,7 +241,7 @@ function runsOn(r: Reader, path: Path, v: unknown): RunsOn {
 }
 
 const MONITOR_KEYS: Record<MonitorConfig['type'], readonly string[]> = {
-  http: ['url', 'expectStatus', 'keyword', 'maxLatencyMs'],
+  http: ['url', 'expectStatus', 'keyword', 'jsonPath', 'jsonEquals', 'maxLatencyMs'],
   tcp: ['host', 'port'],
   dns: ['query', 'recordType', 'server', 'expect'],
   tls: ['host', 'port', 'minDaysLeft', 'rejectUnauthorized'],
@@ -345,12 +349,36 @@ function monitor(
       const lo = num(r, [...path, 'expectStatus', 0], es[0], 200, 100, 599, true);
       const hi = num(r, [...path, 'expectStatus', 1], es[1], 399, lo, 599, true);
       const keyword = optStr(r, [...path, 'keyword'], o.keyword);
+      const jsonPath = optStr(r, [...path, 'jsonPath'], o.jsonPath);
+      let json: JsonMatch | undefined;
+      if (jsonPath !== undefined) {
+        try {
+          parseJsonPath(jsonPath);
+        } catch (e) {
+          r.fail([...path, 'jsonPath'], (e as Error).message);
+        }
+        const eq: unknown = o.jsonEquals;
+        if (
+          eq !== undefined &&
+          eq !== null &&
+          !['string', 'number', 'boolean'].includes(typeof eq)
+        ) {
+          r.fail([...path, 'jsonEquals'], 'expected a string, number, boolean or null');
+        }
+        json =
+          eq === undefined
+            ? { path: jsonPath }
+            : { path: jsonPath, equals: eq as string | number | boolean | null };
+      } else if (o.jsonEquals !== undefined) {
+        r.fail([...path, 'jsonEquals'], 'jsonEquals needs jsonPath');
+      }
       return {
         ...base,
         type: 'http',
         url,
         expectStatus: [lo, hi],
         ...(keyword === undefined ? {} : { keyword }),
+        ...(json === undefined ? {} : { json }),
         ...(o.maxLatencyMs === undefined
           ? {}
           : { maxLatencyMs: num(r, [...path, 'maxLatencyMs'], o.maxLatencyMs, 0, 1) }),

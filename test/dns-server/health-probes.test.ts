@@ -78,6 +78,15 @@ describe('probeHttp', () => {
       (await probe(`${base}/health`, { bodyMatch: 'version', maxBodyBytes: 5 })).ok,
       false,
     );
+    const jsonOk = await probe(`${base}/health`, { jsonMatch: { path: '$.status', equals: 'ok' } });
+    assert.equal(jsonOk.ok, true);
+    const jsonBad = await probe(`${base}/health`, { jsonMatch: { path: '$.version', equals: 4 } });
+    assert.deepEqual([jsonBad.ok, jsonBad.error], [false, '$.version is 3, expected 4']);
+    const notJson = await probe(`${base}/down`, {
+      expectStatus: [500, 599],
+      jsonMatch: { path: '$.status' },
+    });
+    assert.deepEqual([notJson.ok, notJson.error], [false, 'body is not JSON']);
   });
 
   it('fails on a refused connection, and rejects when aborted', async () => {

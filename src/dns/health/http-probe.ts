@@ -9,6 +9,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Clock } from '../../core/clock.js';
+import { jsonMismatch } from './json-path.js';
+import type { JsonMatch } from './json-path.js';
 import type { ProbeResult } from './probe.js';
 
 /** An HTTP or HTTPS endpoint to probe. */
@@ -22,7 +24,9 @@ export interface HttpProbeTarget {
   readonly expectStatus?: readonly [number, number];
   /** The body's first `maxBodyBytes` must contain this string or match this pattern. */
   readonly bodyMatch?: string | RegExp;
-  /** Bytes of body searched for `bodyMatch`. Default 5120 (Route 53's). */
+  /** The body must be JSON whose value at `path` satisfies this (see json-path.ts). */
+  readonly jsonMatch?: JsonMatch;
+  /** Bytes of body searched for `bodyMatch` (or parsed for `jsonMatch`). Default 5120 (Route 53's). */
   readonly maxBodyBytes?: number;
   readonly headers?: Readonly<Record<string, string>>;
   /** HTTPS: verify the certificate. Default true. */
@@ -87,7 +91,8 @@ export function probeHttp(
         return;
       }
       const match = target.bodyMatch;
-      if (match === undefined || target.method === 'HEAD') {
+      const json = target.jsonMatch;
+      if ((match === undefined && json === undefined) || target.method === 'HEAD') {
         finish({ ok: true, status });
         return;
       }
@@ -95,8 +100,15 @@ export function probeHttp(
       let size = 0;
       const judge = (): void => {
         const body = Buffer.concat(chunks).subarray(0, maxBody).toString('utf8');
-        const ok = typeof match === 'string' ? body.includes(match) : match.test(body);
-        finish(ok ? { ok, status } : { ok, status, error: `body does not match ${String(match)}` });
+        if (match !== undefined) {
+          const ok = typeof match === 'string' ? body.includes(match) : match.test(body);
+          if (!ok) {
+            finish({ ok, status, error: `body does not match ${String(match)}` });
+            return;
+          }
+        }
+        const why = json === undefined ? undefined : jsonMismatch(body, json);
+        finish(why === undefined ? { ok: true, status } : { ok: false, status, error: why });
       };
       res.on('data', (c: Buffer) => {
         chunks.push(c);

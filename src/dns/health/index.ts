@@ -23,3 +23,5 @@ export { probeHttp, DEFAULT_EXPECT_STATUS } from './http-probe.js';
 export type { HttpProbeTarget } from './http-probe.js';
 export { probeTcp } from './tcp-probe.js';
 export type { TcpProbeTarget } from './tcp-probe.js';
+export { parseJsonPath, valueAtJsonPath, jsonMismatch } from './json-path.js';
+export type { JsonMatch, JsonPathSegment } from './json-path.js';

@@ -66,6 +66,7 @@ export function monitorProbeTarget(m: MonitorConfig): StatusProbeTarget | undefi
         url: m.url,
         expectStatus: m.expectStatus,
         ...(m.keyword === undefined ? {} : { bodyMatch: m.keyword }),
+        ...(m.json === undefined ? {} : { jsonMatch: m.json }),
         ...(m.maxLatencyMs === undefined ? {} : { maxLatencyMs: m.maxLatencyMs }),
       };
     case 'tcp':
