@@ -147,3 +147,30 @@ describe('VirtualClock', () => {
     assert.throws(() => new VirtualClock(new Simulation(), { startEpochMs: NaN }), /startEpochMs/);
   });
 });
+
+describe('VirtualClock timers', () => {
+  // Under the old rounding this looped forever at one instant: the timeout turns a hang into
+  // a failure.
+  it(
+    'never fire before their delay, so re-arming for "deadline − now" advances time',
+    { timeout: 30_000 },
+    async () => {
+      const sim = new Simulation({ seed: 1 });
+      const clock = new VirtualClock(sim);
+      // Start at 32.072 ms: "deadline − now" in float ms is then a hair off whole microseconds.
+      sim.scheduleFn(32_072, () => undefined);
+      sim.run();
+      let outcome: unknown;
+      const timeout = new Timeout({ timeoutMs: 2000, clock });
+      timeout.execute(() => new Promise<never>(() => {})).catch((e: unknown) => (outcome = e));
+      const fired = await sim.runAsync(10_000_000);
+      assert.ok(isTaskTimeoutError(outcome), 'the timeout expired');
+      assert.ok(fired < 100, `${fired} events: the deadline re-armed in place`);
+      const start = sim.now;
+      let at = -1;
+      clock.setTimer(0.0004, () => (at = sim.now));
+      sim.run();
+      assert.equal(at, start + 1, 'a 0.4 µs delay fires after 1 µs, not at once');
+    },
+  );
+});

@@ -68,11 +68,14 @@ export class VirtualClock implements Clock {
   }
 
   /**
-   * Fires `fn` after `ms` virtual milliseconds, rounded to the microsecond. Negative and NaN
-   * delays count as 0; a delay past the end of virtual time (such as Infinity) never fires.
+   * Fires `fn` after `ms` virtual milliseconds, rounded UP to the microsecond: like a real
+   * timer, a virtual one may fire late but never early. (Rounding to the nearest µs let a
+   * timer fire up to 0.5 µs early; code that re-arms for "deadline − now" — the resilience
+   * `DeadlineList` — then re-armed at the same instant forever.) Negative and NaN delays count
+   * as 0; a delay past the end of virtual time (such as Infinity) never fires.
    */
   setTimer(ms: number, fn: () => void, _options?: TimerOptions): Timer {
-    const delayUs = ms > 0 ? ms * 1000 : 0;
+    const delayUs = ms > 0 ? Math.ceil(ms * 1000) : 0;
     // Past the end of representable virtual time (2^53 µs, ~285 years) is "never".
     if (delayUs >= Number.MAX_SAFE_INTEGER - this.sim.now) return NEVER;
     return new VirtualTimer(this.sim, this.sim.scheduleFn(delayUs, fn));
