@@ -91,10 +91,24 @@ describe('breakwater dns serve --config examples/phonebook.yaml', () => {
       assert.deepEqual(datas(aaaa, 'AAAA'), ['2001:db8::10']);
     });
 
-    it(`answers api A with every weighted endpoint (${transport})`, async () => {
-      const r = await dig({ port }, [...extra, 'api.example.test', 'A']);
-      assert.deepEqual(datas(r, 'A'), ['192.0.2.20', '192.0.2.21', '192.0.2.22']);
-      assert.equal(r.answer[0]?.ttl, 30);
+    it(`answers api A with ONE weighted endpoint per query, each in turn (${transport})`, async () => {
+      // Route 53 weighted routing: one record per query, drawn by weight (3 : 2 : 1). Over
+      // 200 queries the rarest (1/6) is missing with probability (5/6)^200 ≈ 1.5e-16.
+      const seen = new Map<string, number>();
+      for (let batch = 0; batch < 10; batch++) {
+        const results = await Promise.all(
+          Array.from({ length: 20 }, () => dig({ port }, [...extra, 'api.example.test', 'A'])),
+        );
+        for (const r of results) {
+          assert.equal(r.status, 'NOERROR');
+          const a = datas(r, 'A');
+          assert.equal(a.length, 1, `one A record per query, got ${a.join(', ')}`);
+          assert.equal(r.answer[0]?.ttl, 30);
+          seen.set(a[0]!, (seen.get(a[0]!) ?? 0) + 1);
+        }
+      }
+      console.log(`api.example.test over 200 ${transport} queries: ${JSON.stringify([...seen])}`);
+      assert.deepEqual([...seen.keys()].sort(), ['192.0.2.20', '192.0.2.21', '192.0.2.22']);
     });
 
     it(`answers docs with the CNAME to www and www's address (${transport})`, async () => {

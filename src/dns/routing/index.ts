@@ -25,3 +25,5 @@ export {
   isEndpointHealthy,
 } from './route-endpoints.js';
 export type { HealthVerdicts, RoutingDecision, RoutedNameDecision } from './route-endpoints.js';
+export { weightedChoice, pickWeightedIndex, pickWeightedEndpoint } from './weighted-choice.js';
+export type { WeightedChoice } from './weighted-choice.js';

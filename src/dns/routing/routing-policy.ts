@@ -32,8 +32,10 @@ export const ROUTING_POLICY_KINDS: readonly RoutingPolicyKind[] = Object.freeze(
  * - `simple`: every healthy endpoint.
  * - `failover`: the healthy `primary` endpoints; when none is healthy, the healthy
  *   `secondary` ones.
- * - `weighted`: the healthy endpoints with a weight above 0 (weights are integers 0–255, as
- *   in Route 53); zero-weight endpoints only when no weighted one is healthy.
+ * - `weighted`: the candidates are the healthy endpoints with a weight above 0 (weights are
+ *   integers 0–255, as in Route 53); zero-weight endpoints only when no weighted one is
+ *   healthy. The server answers each query with ONE candidate, drawn with probability
+ *   weight / total (uniformly among zero weights); see `weighted-choice.ts`.
  * - `latency`: every healthy endpoint, each with its `region`; the server answers each
  *   client with the records of the lowest-latency region that has any (per-region variants).
  * - `multivalue`: up to `maxRecords` (1–8, default 8) healthy endpoints, in config order.

@@ -174,6 +174,7 @@ export class DnsService {
   readonly #names: readonly RoutedName[];
   readonly #records: readonly RecordSetInput[];
   readonly #latencyRouted: ReadonlySet<string>;
+  readonly #weightRouted: ReadonlySet<string>;
   readonly #syncPolicy: Policy;
   readonly #syncLoop: PeriodicLoop;
   readonly #replanAfterCutMs: number;
@@ -227,6 +228,11 @@ export class DnsService {
     this.#latencyRouted = new Set(
       names
         .filter((n) => n.policy.kind === 'latency')
+        .map((n) => n.name.toLowerCase().replace(/\.$/, '')),
+    );
+    this.#weightRouted = new Set(
+      names
+        .filter((n) => n.policy.kind === 'weighted')
         .map((n) => n.name.toLowerCase().replace(/\.$/, '')),
     );
     this.#replanAfterCutMs = checkNumberIn(
@@ -488,7 +494,7 @@ export class DnsService {
     if (this.#servedGeneration !== undefined && plan.generation <= this.#servedGeneration) return;
     let snapshots;
     try {
-      snapshots = planSnapshots(plan, this.#zones, this.#latencyRouted);
+      snapshots = planSnapshots(plan, this.#zones, this.#latencyRouted, this.#weightRouted);
     } catch (e) {
       // Keep the last known good zones; the reconciler and the next plan will move on.
       this.#lastServeError = `plan ${plan.generation} cannot be served: ${message(e)}`;

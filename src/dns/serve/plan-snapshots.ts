@@ -21,16 +21,19 @@ export interface ServedZoneOptions {
 
 /**
  * The snapshots of `plan` for `zones`. `latencyRouted` names get per-region variants of
- * their address records. Throws `ZoneSnapshotError` when a zone cannot be built.
+ * their address records; `weightRouted` names are answered with one record per query, drawn
+ * by the weights the plan holds. Throws `ZoneSnapshotError` when a zone cannot be built.
  */
 export function planSnapshots(
   plan: Plan,
   zones: readonly ServedZoneOptions[],
   latencyRouted: ReadonlySet<string>,
+  weightRouted: ReadonlySet<string> = new Set(),
 ): ZoneSnapshot[] {
   return zones.map((z) =>
     snapshotFromRecords(z.zone, plan.generation, plan.content.recordSets, {
       latencyRouted,
+      weightRouted,
       ...(z.soa === undefined ? {} : { soa: z.soa }),
       ...(z.nameServers === undefined ? {} : { nameServers: z.nameServers }),
       ...(z.nsTtlSeconds === undefined ? {} : { nsTtlSeconds: z.nsTtlSeconds }),

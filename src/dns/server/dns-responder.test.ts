@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 import type { Answer, DecodedPacket, Packet, Question } from 'dns-packet';
 import fc from 'fast-check';
+import { Rng } from '../../core/rng.js';
 import { DnsResponder } from './dns-responder.js';
 import type { DnsTransport } from './dns-responder.js';
 import { buildZoneSnapshot } from './zone-snapshot.js';
@@ -513,5 +514,87 @@ describe('DnsResponder', () => {
     assert.throws(() => new DnsResponder(null as never), /options must be an object/);
     const z = buildZoneSnapshot(ZONE);
     assert.throws(() => new DnsResponder({ zones: [z, z] }), /given twice/);
+  });
+});
+
+describe('DnsResponder weighted routing', () => {
+  const SEED = process.env['FC_SEED'] === undefined ? 6 : Number(process.env['FC_SEED']);
+  console.log(`dns-responder.test.ts weighted seed: ${SEED}`);
+  const WEIGHTED: ZoneSnapshotInput = {
+    zone: 'w.test',
+    serial: 1,
+    recordSets: [
+      {
+        name: 'api.w.test',
+        type: 'A',
+        ttl: 30,
+        weighted: true,
+        records: [
+          { address: '192.0.2.1', weight: 3 },
+          { address: '192.0.2.2', weight: 1 },
+          { address: '192.0.2.3', weight: 0 },
+        ],
+      },
+      {
+        name: 'spare.w.test',
+        type: 'A',
+        weighted: true,
+        records: [
+          { address: '192.0.2.8', weight: 0 },
+          { address: '192.0.2.9', weight: 0 },
+        ],
+      },
+      { name: 'alias.w.test', type: 'CNAME', records: [{ target: 'api.w.test' }] },
+    ],
+  };
+
+  function countAnswers(r: DnsResponder, name: string, n: number): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const { p } = ask(r, query(name, 'A', { id: i & 0xffff }));
+      const a = p.answers.filter((x) => x.type === 'A').map((x) => (x as { data: string }).data);
+      assert.equal(a.length, 1, `one A record per answer, got ${a.join(', ')}`);
+      counts.set(a[0]!, (counts.get(a[0]!) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  it('answers ONE record per query, drawn by weight, mostly from the cache', () => {
+    const r = new DnsResponder({ zones: [buildZoneSnapshot(WEIGHTED)], rng: new Rng(SEED) });
+    const counts = countAnswers(r, 'api.w.test', 10_000);
+    console.log(`responder weighted shares (3:1:0, seed ${SEED}): ${JSON.stringify([...counts])}`);
+    assert.ok(Math.abs(counts.get('192.0.2.1')! / 10_000 - 0.75) < 0.02);
+    assert.ok(Math.abs(counts.get('192.0.2.2')! / 10_000 - 0.25) < 0.02);
+    assert.equal(counts.get('192.0.2.3'), undefined, 'a zero weight is a standby');
+    const s = r.stats();
+    assert.ok(s.cacheHits >= 9_990, `cache hits ${s.cacheHits}`);
+    assert.equal(s.cacheEntries, 1);
+  });
+
+  it('draws uniformly when every weight is 0 (the plan kept only standbys)', () => {
+    const r = new DnsResponder({ zones: [buildZoneSnapshot(WEIGHTED)], rng: new Rng(SEED) });
+    const counts = countAnswers(r, 'spare.w.test', 4_000);
+    assert.ok(Math.abs(counts.get('192.0.2.8')! / 4_000 - 0.5) < 0.03);
+  });
+
+  it('follows a CNAME to a weighted name and draws there', () => {
+    const r = new DnsResponder({ zones: [buildZoneSnapshot(WEIGHTED)], rng: new Rng(SEED) });
+    const counts = countAnswers(r, 'alias.w.test', 2_000);
+    assert.deepEqual([...counts.keys()].sort(), ['192.0.2.1', '192.0.2.2']);
+  });
+
+  it('replays the same answers from the same seed', () => {
+    const run = (): string[] => {
+      const r = new DnsResponder({ zones: [buildZoneSnapshot(WEIGHTED)], rng: new Rng(SEED) });
+      return Array.from(
+        { length: 50 },
+        () => (ask(r, query('api.w.test', 'A')).p.answers[0] as { data: string }).data,
+      );
+    };
+    assert.deepEqual(run(), run());
+  });
+
+  it('rejects an rng that is not an Rng', () => {
+    assert.throws(() => new DnsResponder({ rng: {} as never }), /rng must be an Rng/);
   });
 });

@@ -15,6 +15,10 @@
  * transport/EDNS class (UDP payload bucket of 512, 1024 or our maximum; TCP; EDNS present;
  * DO bit) and the raw ECS option when there is one. A response is encoded for the smallest
  * payload of its bucket, so it fits every query the bucket holds.
+ *
+ * Weighted routing (Route 53's: one record per query, drawn by weight) keeps that path: the
+ * cache entry of a weighted name holds the weights and one encoded response per record (its
+ * variant index), so a hit costs one draw from the injected {@link Rng} and a short scan.
  */
 import type {
   ClientSubnet,
@@ -28,12 +32,15 @@ import {
   matchClientSubnet,
 } from './latency-routing.js';
 import type { ZoneSnapshot } from './zone-snapshot.js';
+import { Rng } from '../../core/rng.js';
+import { pickWeightedIndex } from '../routing/weighted-choice.js';
+import type { WeightedChoice } from '../routing/weighted-choice.js';
 import { showValue } from '../internal/options.js';
-import { ResponseCache } from './internal/response-cache.js';
+import { ResponseCache, WeightedResponses } from './internal/response-cache.js';
 import { newFastQuery, parseFast, parseFull, subnetOfEcs } from './internal/query-parser.js';
 import type { ParsedQuery } from './internal/query-parser.js';
 import { resolveQuestion } from './internal/resolve.js';
-import type { RegionPicker, Resolution, ZoneIndex } from './internal/resolve.js';
+import type { RegionPicker, Resolution, WeightedPicker, ZoneIndex } from './internal/resolve.js';
 import { encodeResponse } from './internal/response-writer.js';
 import type { EdnsSpec, ResponseSpec } from './internal/response-writer.js';
 import { CLASS_ANY, CLASS_IN, OPTION_ECS, RCODE, TYPE } from './internal/wire.js';
@@ -56,6 +63,11 @@ export interface DnsResponderOptions {
   readonly cacheMaxBytes?: number;
   /** Region latencies for latency-based routing; without it variants are never chosen. */
   readonly latencyTable?: RegionLatencyTable | RegionLatencyTableOptions;
+  /**
+   * Draws the record of weighted record sets, one draw per query. Default
+   * `Rng.fromEntropy().rng`; pass a seeded one to replay a run.
+   */
+  readonly rng?: Rng;
 }
 
 /** Counters since the responder was made. */
@@ -96,6 +108,8 @@ export class DnsResponder {
   readonly #cacheMaxEntries: number;
   readonly #cacheMaxBytes: number;
   readonly #table: RegionLatencyTable | undefined;
+  readonly #rng: Rng;
+  readonly #pickWeighted: WeightedPicker;
   readonly #fq = newFastQuery();
   /** Source address → latency-table entry, for tailored answers without ECS. Bounded. */
   #entryBySource = new Map<string, number>();
@@ -141,6 +155,12 @@ export class DnsResponder {
     const t = options.latencyTable;
     this.#table =
       t === undefined ? undefined : 'defaultRanking' in t ? t : compileRegionLatencyTable(t);
+    if (options.rng !== undefined && !(options.rng instanceof Rng)) {
+      throw new TypeError(`DnsResponder: rng must be an Rng, got ${showValue(options.rng)}`);
+    }
+    const rng = options.rng ?? Rng.fromEntropy().rng;
+    this.#rng = rng;
+    this.#pickWeighted = (choice: WeightedChoice): number => pickWeightedIndex(choice, rng.float());
     this.#state = this.#makeState(options.zones ?? []);
   }
 
@@ -216,7 +236,12 @@ export class DnsResponder {
       if (q.ecsStart !== -1) key += msg.toString('latin1', q.ecsStart, q.ecsEnd);
       const hit = state.cache.get(key);
       if (hit !== undefined) {
-        const cached = hit instanceof Map ? hit.get(this.#entryOfSource(source)) : hit;
+        const cached =
+          hit instanceof Map
+            ? hit.get(this.#entryOfSource(source))
+            : hit instanceof WeightedResponses
+              ? hit.byVariant[pickWeightedIndex(hit.choice, this.#rng.float())]
+              : hit;
         if (cached !== undefined) {
           this.#stats.cacheHits++;
           this.#count(cached);
@@ -372,7 +397,14 @@ export class DnsResponder {
       return out;
     }
     if (key !== undefined) {
-      if (!(resolution.tailored && table !== undefined) || ecs !== undefined) {
+      const draws = resolution.weightedDraws ?? 0;
+      if (draws > 0) {
+        // One draw decided it: cache per variant (a miss on another variant draws afresh on
+        // the slow path, still by weight). Several draws, or a draw and a region: no cache.
+        if (draws === 1 && resolution.choice !== undefined && !resolution.tailored) {
+          state.cache.setWeighted(key, resolution.choice, resolution.variant ?? 0, out);
+        }
+      } else if (!(resolution.tailored && table !== undefined) || ecs !== undefined) {
         // The same for every client, or the ECS option (part of the key) decided it.
         state.cache.set(key, out);
       } else if (tailored) {
@@ -409,7 +441,7 @@ export class DnsResponder {
       case TYPE.MAILB:
         return fail(RCODE.NOTIMP);
     }
-    return resolveQuestion(state.zones, name, keys, qtype, pick);
+    return resolveQuestion(state.zones, name, keys, qtype, pick, this.#pickWeighted);
   }
 }
 

@@ -54,4 +54,29 @@ describe('snapshotFromRecords', () => {
     });
     assert.equal(byPredicate.hasVariants, true);
   });
+
+  it('marks the address sets of weight-routed names weighted, with the plan weights', () => {
+    const plan = createPlanContent([
+      {
+        name: 'api.example.test',
+        type: 'A',
+        records: [
+          { address: '192.0.2.1', weight: 3 },
+          { address: '192.0.2.2', weight: 1 },
+        ],
+      },
+      { name: 'one.example.test', type: 'A', records: [{ address: '192.0.2.5', weight: 2 }] },
+    ]);
+    const z = snapshotFromRecords('example.test', 1, plan.recordSets, {
+      weightRouted: new Set(['api.example.test', 'one.example.test']),
+    });
+    const set = z.nodes.get('api.example.test')!.sets.get('A')!;
+    assert.ok('weighted' in set && set.weighted !== undefined);
+    assert.deepEqual(set.weighted.cumulative, [3, 4]);
+    assert.equal(set.records.length, 2, 'every candidate stays in the snapshot');
+    const one = z.nodes.get('one.example.test')!.sets.get('A')!;
+    assert.ok(!('weighted' in one), 'a single record needs no draw');
+    const plain = snapshotFromRecords('example.test', 1, plan.recordSets);
+    assert.ok(!('weighted' in plain.nodes.get('api.example.test')!.sets.get('A')!));
+  });
 });

@@ -8,7 +8,8 @@
  * (modulo 2^32, {@link serialOfGeneration}), so secondaries and `dig SOA` see plans advance.
  * For names that use latency-based routing, address records are grouped by their `region`
  * into per-region variants; the full set stays the default answer for clients that no
- * latency-table entry covers.
+ * latency-table entry covers. For names that use weighted routing, address record sets are
+ * marked weighted: the server answers each query with ONE of their records, drawn by weight.
  */
 import type { RecordSet } from '../record-set.js';
 import type { SoaOptions, ZoneRecordSetInput, ZoneSnapshot } from './zone-snapshot.js';
@@ -25,6 +26,18 @@ export interface SnapshotFromRecordsOptions {
    * Their records are split into one variant per `region`.
    */
   readonly latencyRouted?: ReadonlySet<string> | ((name: string) => boolean);
+  /**
+   * Names whose A/AAAA records are routed by weight: a set of names, or a predicate. Each
+   * query is answered with one record, drawn with probability weight / total.
+   */
+  readonly weightRouted?: ReadonlySet<string> | ((name: string) => boolean);
+}
+
+function predicateOf(
+  names: ReadonlySet<string> | ((name: string) => boolean) | undefined,
+): (name: string) => boolean {
+  if (names === undefined) return () => false;
+  return typeof names === 'function' ? names : (name) => names.has(name);
 }
 
 /**
@@ -39,13 +52,8 @@ export function snapshotFromRecords(
   options: SnapshotFromRecordsOptions = {},
 ): ZoneSnapshot {
   const apex = zone.toLowerCase().replace(/\.$/, '');
-  const routed = options.latencyRouted;
-  const isRouted =
-    routed === undefined
-      ? (): boolean => false
-      : typeof routed === 'function'
-        ? routed
-        : (name: string): boolean => routed.has(name);
+  const isRouted = predicateOf(options.latencyRouted);
+  const isWeighted = predicateOf(options.weightRouted);
   const recordSets: ZoneRecordSetInput[] = [];
   for (const set of records) {
     if (!isAtOrBelow(set.name, apex)) continue;
@@ -56,6 +64,8 @@ export function snapshotFromRecords(
         (variants[r.region] ??= []).push(r);
       }
       recordSets.push({ ...set, variants });
+    } else if ((set.type === 'A' || set.type === 'AAAA') && isWeighted(set.name)) {
+      recordSets.push({ ...set, weighted: true });
     } else {
       recordSets.push(set);
     }

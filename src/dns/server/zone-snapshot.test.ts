@@ -117,6 +117,39 @@ describe('buildZoneSnapshot', () => {
   });
 });
 
+describe('buildZoneSnapshot weighted sets', () => {
+  it('accepts weighted A/AAAA sets and rejects other weighted sets', () => {
+    const ok = buildZoneSnapshot({
+      zone: 'e.test',
+      serial: 1,
+      recordSets: [
+        { name: 'a.e.test', type: 'AAAA', weighted: true, records: ['2001:db8::1', '2001:db8::2'] },
+      ],
+    });
+    const set = ok.nodes.get('a.e.test')!.sets.get('AAAA')!;
+    assert.ok('weighted' in set && set.weighted !== undefined);
+    assert.deepEqual(set.weighted.cumulative, [1, 2]);
+    const bad = (recordSets: ZoneSnapshotInput['recordSets']): string =>
+      (() => {
+        try {
+          buildZoneSnapshot({ zone: 'e.test', serial: 1, recordSets });
+          return '';
+        } catch (e) {
+          assert.ok(isZoneSnapshotError(e));
+          return e.issues.map((i) => `${i.field}: ${i.message}`).join('\n');
+        }
+      })();
+    assert.match(
+      bad([{ name: 't.e.test', type: 'TXT', weighted: true, records: ['x'] }]),
+      /recordSets\[0\]\.weighted: only an A or AAAA record set/,
+    );
+    assert.match(
+      bad([{ name: 'a.e.test', type: 'A', weighted: 'yes' as never, records: ['192.0.2.1'] }]),
+      /recordSets\[0\]\.weighted: must be true or false/,
+    );
+  });
+});
+
 describe('serialOfGeneration', () => {
   it('is the generation modulo 2^32', () => {
     assert.equal(serialOfGeneration(5), 5);

@@ -6,7 +6,8 @@
  * every name with its typed record sets — so the server swaps a whole zone by assigning one
  * reference, and no query ever sees half of an update. The record sets of a name are the
  * plan's own {@link RecordSet}s (validated by the same `parseRecordSet`), plus optional
- * per-region variants that latency-based routing picks from.
+ * per-region variants that latency-based routing picks from, or, for weighted routing, the
+ * cumulative weights from which the server draws ONE record per query.
  *
  * Building also precomputes what answering needs and a plan does not say: the empty
  * non-terminals (names that own nothing but have descendants — RFC 8020 says they exist, so
@@ -15,6 +16,7 @@
  */
 import type { ValidationIssue } from '../errors.js';
 import { checkDnsName } from '../internal/dns-name.js';
+import { showValue } from '../internal/options.js';
 import { MAX_TTL_SECONDS, parseRecordSet } from '../record-set.js';
 import type {
   AaaaRecordSet,
@@ -28,6 +30,8 @@ import type {
   SrvRecordSet,
   TxtRecordSet,
 } from '../record-set.js';
+import { weightedChoice } from '../routing/weighted-choice.js';
+import type { WeightedChoice } from '../routing/weighted-choice.js';
 import { ZoneSnapshotError } from './errors.js';
 import { isAtOrBelow, parentName } from './internal/wire.js';
 
@@ -74,6 +78,12 @@ export type WithVariants<S extends RecordSet> = S & {
    * routing). `records` stays the answer when no region applies.
    */
   readonly variants?: ReadonlyMap<string, S['records']>;
+  /**
+   * Weighted routing (A/AAAA only): each answer holds ONE of `records`, record i drawn with
+   * probability `records[i].weight` / total (uniformly when every weight is 0). Index i is
+   * the answer's variant index.
+   */
+  readonly weighted?: WeightedChoice;
 };
 
 /** A record set of a served name (not SOA/NS), with optional region variants. */
@@ -134,6 +144,8 @@ export interface SoaOptions {
 export type ZoneRecordSetInput = RecordSetInput & {
   /** Region id → records (same shape as `records`) for latency-based routing. */
   readonly variants?: Readonly<Record<string, readonly unknown[]>>;
+  /** True: answer with ONE record drawn by weight per query (A/AAAA only, no variants). */
+  readonly weighted?: boolean;
 };
 
 /** Input of {@link buildZoneSnapshot}. */
@@ -370,7 +382,7 @@ function parseZoneRecordSet(
     });
     return undefined;
   }
-  const { variants: variantsIn, ...plain } = raw as Record<string, unknown>;
+  const { variants: variantsIn, weighted, ...plain } = raw as Record<string, unknown>;
   const set = parseRecordSet(plain, field, issues);
   if (set === undefined) return undefined;
   if (zone !== '' && !isAtOrBelow(set.name, zone)) {
@@ -379,6 +391,26 @@ function parseZoneRecordSet(
       message: `'${set.name}' is outside the zone '${zone}'`,
     });
     return undefined;
+  }
+  if (weighted !== undefined && weighted !== false) {
+    if (weighted !== true) {
+      issues.push({
+        field: `${field}.weighted`,
+        message: `must be true or false, got ${showValue(weighted)}`,
+      });
+      return undefined;
+    }
+    if ((set.type !== 'A' && set.type !== 'AAAA') || variantsIn !== undefined) {
+      issues.push({
+        field: `${field}.weighted`,
+        message: `only an A or AAAA record set without variants can be weighted, got ${set.type}`,
+      });
+      return undefined;
+    }
+    // A single record needs no draw: serve it as a plain set (and cache it as one).
+    if (set.records.length < 2) return set;
+    const choice = weightedChoice(set.records.map((r) => r.weight));
+    return Object.freeze({ ...set, weighted: choice });
   }
   if (variantsIn === undefined) return set;
   if (typeof variantsIn !== 'object' || variantsIn === null || Array.isArray(variantsIn)) {

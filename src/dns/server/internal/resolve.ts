@@ -14,8 +14,12 @@
  * - ANY: one RRset (RFC 8482 §4.1), not everything the name owns — an authoritative
  *   server must not be a cheap amplifier.
  * - Outside every zone: REFUSED, AA=0; the server is never recursive.
+ * - Weighted record sets: ONE record, whose index the caller's {@link WeightedPicker} draws
+ *   (Route 53 weighted routing); the resolution reports the draw so the answer can be cached
+ *   per drawn index.
  */
 import type { RecordData } from '../../record-set.js';
+import type { WeightedChoice } from '../../routing/weighted-choice.js';
 import type {
   NsRecord,
   ServedRecordSet,
@@ -43,6 +47,28 @@ export interface Resolution {
   readonly additional: Rr[];
   /** True when a record set with region variants was consulted (the answer is tailored). */
   readonly tailored: boolean;
+  /**
+   * The weighted record sets drawn from: 0, 1 (then `choice` and `variant` say which draw
+   * was made), or more (an answer that depends on several draws is not cached).
+   */
+  readonly weightedDraws?: number;
+  /** The weights of the (last) weighted set drawn from. */
+  readonly choice?: WeightedChoice;
+  /** The record index drawn from `choice`: the answer's variant. */
+  readonly variant?: number;
+}
+
+/** Draws the index of the one record a weighted record set answers with. */
+export type WeightedPicker = (choice: WeightedChoice) => number;
+
+/** Without a picker: always the first record (deterministic, as in a pure lookup). */
+const FIRST: WeightedPicker = () => 0;
+
+interface Draws {
+  readonly pickWeighted: WeightedPicker;
+  count: number;
+  choice: WeightedChoice | undefined;
+  variant: number;
 }
 
 /** Picks a region among the available variants, or undefined for the default records. */
@@ -105,7 +131,15 @@ function lookup(zone: ZoneSnapshot, name: string, keys: readonly string[]): Look
   return NX;
 }
 
-function recordsOf(set: ServedRecordSet, pick: RegionPicker): readonly unknown[] {
+function recordsOf(set: ServedRecordSet, pick: RegionPicker, draws: Draws): readonly unknown[] {
+  if ('weighted' in set && set.weighted !== undefined) {
+    const index = draws.pickWeighted(set.weighted);
+    const record = set.records[index] ?? set.records[0];
+    draws.count++;
+    draws.choice = set.weighted;
+    draws.variant = index;
+    return [record];
+  }
   if ('variants' in set && set.variants !== undefined) {
     const region = pick(set.variants);
     if (region !== undefined) {
@@ -142,7 +176,8 @@ function negativeSoa(zone: ZoneSnapshot): Rr {
 
 /**
  * Answers `qtype` at the name with lower-case labels `keys` (presentation form joined by
- * dots is `name`). `pick` is called only for record sets with region variants.
+ * dots is `name`). `pick` is called only for record sets with region variants,
+ * `pickWeighted` only for weighted record sets (default: their first record).
  */
 export function resolveQuestion(
   zones: ZoneIndex,
@@ -150,6 +185,7 @@ export function resolveQuestion(
   keys: readonly string[],
   qtype: number,
   pick: RegionPicker,
+  pickWeighted: WeightedPicker = FIRST,
 ): Resolution {
   const zone = findZone(zones, keys);
   if (zone === undefined) {
@@ -166,6 +202,7 @@ export function resolveQuestion(
   const authority: Rr[] = [];
   const additional: Rr[] = [];
   let tailored = false;
+  const draws: Draws = { pickWeighted, count: 0, choice: undefined, variant: 0 };
   let rcode: number = RCODE.NOERROR;
   const wanted = SERVED_OF_CODE.get(qtype);
   let owner = name;
@@ -193,16 +230,16 @@ export function resolveQuestion(
       if (chosen === undefined) authority.push(negativeSoa(zone));
       else {
         tailored ||= isTailored(chosen);
-        pushSet(answer, owner, chosen, recordsOf(chosen, pick));
+        pushSet(answer, owner, chosen, recordsOf(chosen, pick, draws));
       }
       break;
     }
     const set = wanted === undefined ? undefined : sets.get(wanted);
     if (set !== undefined) {
       tailored ||= isTailored(set);
-      const records = recordsOf(set, pick);
+      const records = recordsOf(set, pick, draws);
       pushSet(answer, owner, set, records);
-      tailored = addAdditional(zone, set.type, records, additional, pick) || tailored;
+      tailored = addAdditional(zone, set.type, records, additional, pick, draws) || tailored;
       break;
     }
     const cname = sets.get('CNAME');
@@ -211,7 +248,7 @@ export function resolveQuestion(
       break;
     }
     tailored ||= isTailored(cname);
-    const records = recordsOf(cname, pick);
+    const records = recordsOf(cname, pick, draws);
     pushSet(answer, owner, cname, records);
     const target = (records[0] as { target: string }).target;
     if (hop + 1 >= MAX_CNAME_CHAIN || visited.has(target)) break;
@@ -222,7 +259,18 @@ export function resolveQuestion(
     owner = target;
     ownerKeys = targetKeys;
   }
-  return { rcode, aa: true, answer, authority, additional, tailored };
+  if (draws.count === 0) return { rcode, aa: true, answer, authority, additional, tailored };
+  return {
+    rcode,
+    aa: true,
+    answer,
+    authority,
+    additional,
+    tailored,
+    weightedDraws: draws.count,
+    ...(draws.choice === undefined ? {} : { choice: draws.choice }),
+    variant: draws.variant,
+  };
 }
 
 /** Addresses of in-zone MX exchanges, SRV targets and NS hosts (RFC 1035 §3.3.9, §6.3.2). */
@@ -232,6 +280,7 @@ function addAdditional(
   records: readonly unknown[],
   additional: Rr[],
   pick: RegionPicker,
+  draws: Draws,
 ): boolean {
   if (type !== 'MX' && type !== 'SRV' && type !== 'NS') return false;
   let tailored = false;
@@ -251,7 +300,7 @@ function addAdditional(
       const set = node.sets.get(t);
       if (set === undefined) continue;
       tailored ||= isTailored(set);
-      pushSet(additional, host, set, recordsOf(set, pick));
+      pushSet(additional, host, set, recordsOf(set, pick, draws));
     }
   }
   return tailored;

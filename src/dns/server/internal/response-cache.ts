@@ -8,8 +8,28 @@
  * per-generation limits, however random the queried names are.
  */
 
-/** A cached value: one response, or responses per latency-table entry (tailored answers). */
-export type CachedResponse = Buffer | Map<number, Buffer>;
+import type { WeightedChoice } from '../../routing/weighted-choice.js';
+
+/**
+ * The responses of one weighted name, one per drawn record (its variant index), with the
+ * weights to draw the index from on a cache hit. A slot stays empty until a draw first
+ * lands on it and the slow path encodes it.
+ */
+export class WeightedResponses {
+  readonly choice: WeightedChoice;
+  readonly byVariant: (Buffer | undefined)[];
+
+  constructor(choice: WeightedChoice) {
+    this.choice = choice;
+    this.byVariant = new Array<Buffer | undefined>(choice.cumulative.length).fill(undefined);
+  }
+}
+
+/**
+ * A cached value: one response, responses per latency-table entry (tailored answers), or
+ * responses per weighted variant.
+ */
+export type CachedResponse = Buffer | Map<number, Buffer> | WeightedResponses;
 
 /** Two-generation bounded map from cache key to response. */
 export class ResponseCache {
@@ -55,6 +75,19 @@ export class ResponseCache {
     this.#insert(key, new Map([[entry, response]]), response.length);
   }
 
+  /** Stores the response for variant `variant` of a weighted answer drawn from `choice`. */
+  setWeighted(key: string, choice: WeightedChoice, variant: number, response: Buffer): void {
+    const cur = this.#young.get(key);
+    if (cur instanceof WeightedResponses && cur.choice === choice) {
+      cur.byVariant[variant] = response;
+      this.#youngBytes += response.length;
+      return;
+    }
+    const entry = new WeightedResponses(choice);
+    entry.byVariant[variant] = response;
+    this.#insert(key, entry, response.length);
+  }
+
   #insert(key: string, value: CachedResponse, bytes: number): void {
     if (this.#young.size >= this.#maxEntries || this.#youngBytes + bytes > this.#maxBytes) {
       this.#old = this.#young;
@@ -72,6 +105,11 @@ export class ResponseCache {
 }
 
 function sizeOf(v: CachedResponse): number {
+  if (v instanceof WeightedResponses) {
+    let n = 0;
+    for (const b of v.byVariant) n += b?.length ?? 0;
+    return n;
+  }
   if (v instanceof Map) {
     let n = 0;
     for (const b of v.values()) n += b.length;
