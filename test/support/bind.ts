@@ -10,11 +10,12 @@
  * runner's TAP stream). `dig` runs asynchronously — the server under test usually lives in
  * the same process, and a synchronous child would block the event loop it answers on.
  */
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDebianPackages } from './debian.js';
 import { systemClock } from '../../src/core/clock.js';
 import type { ZoneSnapshot } from '../../src/dns/server/zone-snapshot.js';
 
@@ -25,39 +26,9 @@ export const DNS_TOOLS: readonly { readonly path: string; readonly pkg: string }
   { path: '/usr/bin/dnsperf', pkg: 'dnsperf' },
 ];
 
-const INSTALL_LOCK = join(tmpdir(), 'breakwater-apt-install.lock');
-
-/**
- * Installs Debian packages whose binary is missing (`apt-get update` once, then
- * `apt-get install -y`). Throws with the command to run by hand when that fails.
- */
-export function ensureDebianPackages(
-  wanted: readonly { readonly path: string; readonly pkg: string }[],
-): void {
-  const missing = wanted.filter((t) => !existsSync(t.path));
-  if (missing.length === 0) return;
-  const pkgs = [...new Set(missing.map((t) => t.pkg))].join(' ');
-  process.stderr.write(
-    `test/support/bind: installing ${pkgs} (apt-get update && apt-get install -y)\n`,
-  );
-  const test = missing.map((t) => `test -x ${t.path}`).join(' && ');
-  const script =
-    `(${test}) || (apt-get update -qq && ` +
-    `DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${pkgs})`;
-  const res = spawnSync('flock', [INSTALL_LOCK, 'sh', '-c', script], { stdio: ['ignore', 2, 2] });
-  const still = missing.filter((t) => !existsSync(t.path));
-  if (res.error !== undefined || res.status !== 0 || still.length > 0) {
-    const why = res.error !== undefined ? res.error.message : `exit code ${String(res.status)}`;
-    throw new Error(
-      `could not install ${pkgs} (${why}); install them with: apt-get install ${pkgs}`,
-    );
-  }
-  process.stderr.write(`test/support/bind: installed ${pkgs}\n`);
-}
-
 /** Makes sure `dig`, `named` and `dnsperf` are installed. */
 export function ensureDnsTools(): void {
-  ensureDebianPackages(DNS_TOOLS);
+  ensureDebianPackages('test/support/bind', DNS_TOOLS);
 }
 
 /** One resource record as `dig` prints it. */

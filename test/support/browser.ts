@@ -9,12 +9,12 @@
  * browser). The first use installs it when `/usr/bin/chromium` is missing, under `flock` so that
  * test files running in parallel processes do not race for dpkg's lock.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Page } from 'playwright-core';
+import { ensureDebianPackages } from './debian.js';
 
 /** Where Debian's `chromium` package puts the browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -35,33 +35,12 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-sync',
 ];
 
-const INSTALL_LOCK = join(tmpdir(), 'breakwater-chromium-install.lock');
-
 /**
- * Makes sure Chromium is installed and returns its path. Installs Debian's `chromium` with
- * `apt-get update` then `apt-get install -y chromium` when it is missing (once: the check is
- * repeated inside the lock). Throws when the installation fails.
+ * Makes sure Chromium is installed and returns its path: Debian's `chromium`, installed (once,
+ * under the shared apt lock) when it is missing. Throws when the installation fails.
  */
 export function ensureChromium(): string {
-  if (existsSync(CHROMIUM_PATH)) return CHROMIUM_PATH;
-  process.stderr.write(
-    `test/support/browser: ${CHROMIUM_PATH} is missing; installing Debian's chromium ` +
-      `(apt-get update && apt-get install -y chromium) — this happens once\n`,
-  );
-  const script =
-    `test -x ${CHROMIUM_PATH} || ` +
-    `(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)`;
-  const res = spawnSync('flock', [INSTALL_LOCK, 'sh', '-c', script], {
-    // apt's progress goes to stderr too: stdout may be a test runner's TAP stream.
-    stdio: ['ignore', 2, 2],
-  });
-  if (res.error !== undefined || res.status !== 0 || !existsSync(CHROMIUM_PATH)) {
-    const why = res.error !== undefined ? res.error.message : `exit code ${String(res.status)}`;
-    throw new Error(
-      `could not install chromium (${why}); install it with: apt-get install chromium`,
-    );
-  }
-  process.stderr.write(`test/support/browser: installed ${CHROMIUM_PATH}\n`);
+  ensureDebianPackages('test/support/browser', [{ path: CHROMIUM_PATH, pkg: 'chromium' }]);
   return CHROMIUM_PATH;
 }
 

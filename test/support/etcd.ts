@@ -20,10 +20,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureDebianPackages } from './debian.js';
 import { systemClock } from '../../src/core/clock.js';
 import { freePort } from './redis.js';
-
-const INSTALL_LOCK = join(tmpdir(), 'breakwater-apt-install.lock');
 
 function log(message: string): void {
   process.stderr.write(`test/support/etcd: ${message}\n`);
@@ -39,21 +38,9 @@ function which(cmd: string): string | undefined {
 export function ensureEtcd(): string {
   const found = which('etcd');
   if (found !== undefined) return found;
-  log(
-    "etcd is missing; installing Debian's etcd-server " +
-      '(apt-get update && apt-get install -y etcd-server) — this happens once',
-  );
-  const script =
-    'command -v etcd >/dev/null || ' +
-    '(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server)';
-  const res = spawnSync('flock', [INSTALL_LOCK, 'sh', '-c', script], { stdio: ['ignore', 2, 2] });
+  ensureDebianPackages('test/support/etcd', [{ path: '/usr/bin/etcd', pkg: 'etcd-server' }]);
   const path = which('etcd');
-  if (res.error !== undefined || res.status !== 0 || path === undefined) {
-    const why = res.error !== undefined ? res.error.message : `exit code ${String(res.status)}`;
-    throw new Error(
-      `could not install etcd-server (${why}); install it with: apt-get install etcd-server`,
-    );
-  }
+  if (path === undefined) throw new Error('etcd is still missing after installing etcd-server');
   log(`installed ${path}; the tests start their own servers on free ports`);
   return path;
 }

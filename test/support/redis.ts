@@ -14,11 +14,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { ensureDebianPackages } from './debian.js';
 import { systemClock } from '../../src/core/clock.js';
-
-const INSTALL_LOCK = join(tmpdir(), 'breakwater-redis-install.lock');
 
 function log(message: string): void {
   process.stderr.write(`test/support/redis: ${message}\n`);
@@ -34,21 +31,12 @@ function which(cmd: string): string | undefined {
 export function ensureRedisServer(): string {
   const found = which('redis-server');
   if (found !== undefined) return found;
-  log(
-    "redis-server is missing; installing Debian's redis-server " +
-      '(apt-get update && apt-get install -y redis-server) — this happens once',
-  );
-  const script =
-    'command -v redis-server >/dev/null || ' +
-    '(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server)';
-  const res = spawnSync('flock', [INSTALL_LOCK, 'sh', '-c', script], { stdio: ['ignore', 2, 2] });
+  ensureDebianPackages('test/support/redis', [
+    { path: '/usr/bin/redis-server', pkg: 'redis-server' },
+  ]);
   const path = which('redis-server');
-  if (res.error !== undefined || res.status !== 0 || path === undefined) {
-    const why = res.error !== undefined ? res.error.message : `exit code ${String(res.status)}`;
-    throw new Error(
-      `could not install redis-server (${why}); install it with: apt-get install redis-server`,
-    );
-  }
+  if (path === undefined)
+    throw new Error('redis-server is still missing after installing redis-server');
   if (existsSync('/etc/init.d/redis-server')) {
     // The package may start its own service; the tests use only the servers they start.
     log('installed; the tests start their own servers on free ports');
