@@ -105,6 +105,7 @@ import type {
   PutPlanResult,
   TargetRecord,
 } from './plan-store.js';
+import { activationAudit, targetRemovedAudit } from './audit-entries.js';
 import { checkRetain, deletableGenerations, nextGeneration } from './retention.js';
 
 /** The key prefix used when none is configured. */
@@ -522,13 +523,7 @@ export class EtcdPlanStore implements PlanStore {
         if (kv === undefined) return false;
         const active = this.#targetOf(kv).activeGeneration;
         const audit = this.#nextAuditKey();
-        const entry: AuditInput = {
-          atMs: context.atMs,
-          actor: context.actor,
-          kind: 'target-removed',
-          reason: context.reason ?? '',
-          target: id,
-        };
+        const entry = targetRemovedAudit(context, id, active);
         await this.#beforeCommit?.('removeTarget');
         const r = await this.#txn(
           'removeTarget',
@@ -536,10 +531,7 @@ export class EtcdPlanStore implements PlanStore {
             this.#cmp(key, 'Mod', 'Equal', { mod_revision: kv.mod_revision }),
             this.#cmp(audit, 'Create', 'Equal', { create_revision: 0 }),
           ],
-          [
-            { request_delete_range: { key } },
-            this.#putAudit(audit, active === undefined ? entry : { ...entry, generation: active }),
-          ],
+          [{ request_delete_range: { key } }, this.#putAudit(audit, entry)],
         );
         if (r.succeeded) return true;
         this.#conflicts++;
@@ -597,31 +589,8 @@ export class EtcdPlanStore implements PlanStore {
         } else {
           result = { outcome: 'won', previousGeneration: current };
         }
-        const prev = current === undefined ? {} : { previousGeneration: current };
         const audit = this.#nextAuditKey();
-        const entry: AuditInput =
-          result.outcome === 'won'
-            ? {
-                atMs: context.atMs,
-                actor: context.actor,
-                kind: 'activation-won',
-                reason: context.reason ?? '',
-                target,
-                generation,
-                ...prev,
-              }
-            : {
-                atMs: context.atMs,
-                actor: context.actor,
-                kind: 'activation-lost',
-                reason:
-                  result.reason === 'not-newer'
-                    ? `active generation ${String(current)} is not below ${generation}`
-                    : `plan ${generation} does not exist`,
-                target,
-                generation,
-                ...prev,
-              };
+        const entry = activationAudit(context, target, generation, current, result);
         // The state this outcome was computed from must still hold when the write lands.
         const compare: ICompare[] = [
           this.#cmp(targetKey, 'Mod', 'Equal', { mod_revision: tkv.mod_revision }),

@@ -35,6 +35,7 @@ import type {
   PutPlanResult,
   TargetRecord,
 } from './plan-store.js';
+import { activationAudit, targetRemovedAudit } from './audit-entries.js';
 import { checkRetain, deletableGenerations, nextGeneration } from './retention.js';
 
 interface MutableTarget {
@@ -145,16 +146,7 @@ export class MemoryPlanStore implements PlanStore, LegacyStoreOps {
     const t = this.#targets.get(id);
     if (t === undefined) return false;
     this.#targets.delete(id);
-    const entry: AuditInput = {
-      atMs: context.atMs,
-      actor: context.actor,
-      kind: 'target-removed',
-      reason: context.reason ?? '',
-      target: id,
-    };
-    this.#append(
-      t.activeGeneration === undefined ? entry : { ...entry, generation: t.activeGeneration },
-    );
+    this.#append(targetRemovedAudit(context, id, t.activeGeneration));
     return true;
   }
 
@@ -198,30 +190,7 @@ export class MemoryPlanStore implements PlanStore, LegacyStoreOps {
       t.activatedBy = context.actor;
       result = { outcome: 'won', previousGeneration: current };
     }
-    const base = {
-      atMs: context.atMs,
-      actor: context.actor,
-      target,
-      generation,
-    };
-    if (result.outcome === 'won') {
-      this.#append({
-        ...base,
-        kind: 'activation-won',
-        reason: context.reason ?? '',
-        ...(current === undefined ? {} : { previousGeneration: current }),
-      });
-    } else {
-      this.#append({
-        ...base,
-        kind: 'activation-lost',
-        reason:
-          result.reason === 'not-newer'
-            ? `active generation ${String(current)} is not below ${generation}`
-            : `plan ${generation} does not exist`,
-        ...(current === undefined ? {} : { previousGeneration: current }),
-      });
-    }
+    this.#append(activationAudit(context, target, generation, current, result));
     return result;
   }
 

@@ -54,6 +54,7 @@ import type {
   PutPlanResult,
   TargetRecord,
 } from './plan-store.js';
+import { activationAudit, targetRemovedAudit } from './audit-entries.js';
 import { checkRetain, deletableGenerations, nextGeneration } from './retention.js';
 
 /** The state file used when none is configured (relative to the working directory). */
@@ -360,16 +361,7 @@ export class SqlitePlanStore implements PlanStore {
       const row = this.#stmt.target.get(id);
       if (row === undefined) return false;
       this.#stmt.deleteTarget.run(id);
-      const entry: AuditInput = {
-        atMs: context.atMs,
-        actor: context.actor,
-        kind: 'target-removed',
-        reason: context.reason ?? '',
-        target: id,
-      };
-      this.#audit(
-        row.active_generation === null ? entry : { ...entry, generation: row.active_generation },
-      );
+      this.#audit(targetRemovedAudit(context, id, row.active_generation ?? undefined));
       return true;
     });
   }
@@ -408,31 +400,7 @@ export class SqlitePlanStore implements PlanStore {
         this.#stmt.activate.run(generation, context.atMs, context.actor, target);
         result = { outcome: 'won', previousGeneration: current };
       }
-      const prev = current === undefined ? {} : { previousGeneration: current };
-      this.#audit(
-        result.outcome === 'won'
-          ? {
-              atMs: context.atMs,
-              actor: context.actor,
-              kind: 'activation-won',
-              reason: context.reason ?? '',
-              target,
-              generation,
-              ...prev,
-            }
-          : {
-              atMs: context.atMs,
-              actor: context.actor,
-              kind: 'activation-lost',
-              reason:
-                result.reason === 'not-newer'
-                  ? `active generation ${String(current)} is not below ${generation}`
-                  : `plan ${generation} does not exist`,
-              target,
-              generation,
-              ...prev,
-            },
-      );
+      this.#audit(activationAudit(context, target, generation, current, result));
       return result;
     });
   }
