@@ -23,9 +23,9 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../src/core/clock.js';
 import { drainMicrotasks } from '../src/core/microtasks.js';
 import type { DnsMode } from '../src/dns/create-enactors.js';
-import { defaultSweepWorkers, runCheckSweep } from '../src/dns/checker/run-check-sweep.js';
-import { SeedRun } from '../src/dns/checker/seed-run.js';
-import { sweepSeeds } from '../src/dns/checker/sweep-seeds.js';
+import { defaultSweepWorkers, runCheckSweep } from '../src/sim/dns-checker/run-check-sweep.js';
+import { SeedRun } from '../src/sim/dns-checker/seed-run.js';
+import { sweepSeeds } from '../src/sim/dns-checker/sweep-seeds.js';
 import { median, progress, progressDone, table } from './_harness.js';
 
 interface Case {

@@ -5,8 +5,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SeedResult } from '../../src/dns/checker/seed-run.js';
-import { runSeed, sweepSeeds } from '../../src/dns/checker/sweep-seeds.js';
+import type { SeedResult } from '../../src/sim/dns-checker/seed-run.js';
+import { runSeed, sweepSeeds } from '../../src/sim/dns-checker/sweep-seeds.js';
 
 const LIMIT = 2000;
 const STEP = 100;

@@ -5,8 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runDnsCheck } from '../../src/cli/commands/dns-check.js';
-import type { SeedResult } from '../../src/dns/checker/seed-run.js';
-import { runSeed, sweepSeeds } from '../../src/dns/checker/sweep-seeds.js';
+import type { SeedResult } from '../../src/sim/dns-checker/seed-run.js';
+import { runSeed, sweepSeeds } from '../../src/sim/dns-checker/sweep-seeds.js';
 import { captureIo } from './capture-io.js';
 
 describe('breakwater dns check --seed S', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCheckSweep } from '../../src/dns/checker/run-check-sweep.js';
+import { runCheckSweep } from '../../src/sim/dns-checker/run-check-sweep.js';
 
 const seeds = Number(process.env['DNS_CHECK_SEEDS'] ?? 2000);
 

@@ -2,7 +2,7 @@
  * @module
  * `breakwater dns check`: the deterministic checker of the phonebook's invariants. A sweep
  * runs seeds 1…N — each one the real planner, enactors, janitor and reconciler against the
- * fault-injecting store under simulated time (`src/dns/checker/`) — and reports the seeds
+ * fault-injecting store under simulated time (`src/sim/dns-checker/`) — and reports the seeds
  * that broke an invariant, with the timeline that led there; `--seed S` replays one seed
  * with its whole timeline. `--mode legacy` runs the 2025 algorithm instead, as the negative
  * control: the checker must find its race.
@@ -15,17 +15,17 @@
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../core/clock.js';
-import { defaultSweepWorkers, runCheckSweep } from '../../dns/checker/run-check-sweep.js';
-import { formatVirtualTime } from '../../dns/checker/timeline.js';
-import type { SeedResult } from '../../dns/checker/seed-run.js';
-import { runSeed } from '../../dns/checker/sweep-seeds.js';
+import { defaultSweepWorkers, runCheckSweep } from '../../sim/dns-checker/run-check-sweep.js';
+import { formatVirtualTime } from '../../sim/dns-checker/timeline.js';
+import type { SeedResult } from '../../sim/dns-checker/seed-run.js';
+import { runSeed } from '../../sim/dns-checker/sweep-seeds.js';
 import {
   INVARIANT_IDS,
   addSeedResult,
   checkJson,
   emptySweepSummary,
-} from '../../dns/checker/sweep-summary.js';
-import type { SweepSummary } from '../../dns/checker/sweep-summary.js';
+} from '../../sim/dns-checker/sweep-summary.js';
+import type { SweepSummary } from '../../sim/dns-checker/sweep-summary.js';
 import type { DnsMode } from '../../dns/create-enactors.js';
 import type { CommandIo } from '../command.js';
 import { UsageError } from '../usage-error.js';

@@ -25,20 +25,20 @@
  * events and continuations happen in exactly the order they would alone.
  */
 import { Rng } from '../../core/rng.js';
-import { Simulation } from '../../sim/kernel/simulation.js';
-import { DEFAULT_START_EPOCH_MS, VirtualClock } from '../../sim/virtual-clock.js';
-import type { AuditEntry } from '../audit-log.js';
-import { createEnactors } from '../create-enactors.js';
-import type { DnsMode } from '../create-enactors.js';
-import { checkConvergence, checkSafety, formatViolation } from '../invariants.js';
-import type { DnsSnapshot, InvariantId, InvariantViolation } from '../invariants.js';
-import type { InventoryInput } from '../inventory.js';
-import { Janitor } from '../janitor.js';
-import { FaultyPlanStore } from '../plan-store/faulty-store.js';
-import type { FaultyMethod, StoreCall, StoreCallEvent } from '../plan-store/faulty-store.js';
-import { MemoryPlanStore } from '../plan-store/memory-store.js';
-import { Planner } from '../planner.js';
-import { Reconciler } from '../reconciler.js';
+import { Simulation } from '../kernel/simulation.js';
+import { DEFAULT_START_EPOCH_MS, VirtualClock } from '../virtual-clock.js';
+import type { AuditEntry } from '../../dns/audit-log.js';
+import { createEnactors } from '../../dns/create-enactors.js';
+import type { DnsMode } from '../../dns/create-enactors.js';
+import { checkConvergence, checkSafety, formatViolation } from '../../dns/invariants.js';
+import type { DnsSnapshot, InvariantId, InvariantViolation } from '../../dns/invariants.js';
+import type { InventoryInput } from '../../dns/inventory.js';
+import { Janitor } from '../../dns/janitor.js';
+import { FaultyPlanStore } from '../../dns/plan-store/faulty-store.js';
+import type { FaultyMethod, StoreCall, StoreCallEvent } from '../../dns/plan-store/faulty-store.js';
+import { MemoryPlanStore } from '../../dns/plan-store/memory-store.js';
+import { Planner } from '../../dns/planner.js';
+import { Reconciler } from '../../dns/reconciler.js';
 import { drawCheckSchedule } from './check-schedule.js';
 import type { CheckSchedule, StallSpec } from './check-schedule.js';
 import { CheckedPlanStore } from './checked-plan-store.js';

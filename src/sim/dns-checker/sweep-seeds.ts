@@ -20,7 +20,7 @@
  * per core (`run-check-sweep.ts`).
  */
 import { drainMicrotasks } from '../../core/microtasks.js';
-import type { DnsMode } from '../create-enactors.js';
+import type { DnsMode } from '../../dns/create-enactors.js';
 import { SeedRun } from './seed-run.js';
 import type { SeedResult } from './seed-run.js';
 

@@ -6,7 +6,7 @@
  * anywhere else does nothing.
  */
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { DnsMode } from '../create-enactors.js';
+import type { DnsMode } from '../../dns/create-enactors.js';
 import { sweepSeeds } from './sweep-seeds.js';
 import { addSeedResult, emptySweepSummary } from './sweep-summary.js';
 import type { SweepSummary } from './sweep-summary.js';

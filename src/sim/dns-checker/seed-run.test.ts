@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { drainMicrotasks } from '../../core/microtasks.js';
-import { checkConvergence } from '../invariants.js';
+import { checkConvergence } from '../../dns/invariants.js';
 import { SeedRun, describeSchedule } from './seed-run.js';
 import { drawCheckSchedule } from './check-schedule.js';
 

@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { systemClock } from '../../core/clock.js';
 import type { Clock } from '../../core/clock.js';
-import type { DnsMode } from '../create-enactors.js';
+import type { DnsMode } from '../../dns/create-enactors.js';
 import { sweepSeeds } from './sweep-seeds.js';
 import { addSeedResult, emptySweepSummary, mergeSweepSummary } from './sweep-summary.js';
 import type { SweepSummary } from './sweep-summary.js';

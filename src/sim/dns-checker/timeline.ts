@@ -11,9 +11,9 @@
  * formatted only when the timeline is printed. The ring keeps the most recent `capacity`
  * entries (what led to a violation); a replay (`--seed S`) keeps them all.
  */
-import type { AuditEntry } from '../audit-log.js';
-import type { InvariantViolation } from '../invariants.js';
-import { formatViolation } from '../invariants.js';
+import type { AuditEntry } from '../../dns/audit-log.js';
+import type { InvariantViolation } from '../../dns/invariants.js';
+import { formatViolation } from '../../dns/invariants.js';
 
 /** One timeline entry. `atUs` is the virtual time (µs since the start) it happened at. */
 export type TimelineEntry =

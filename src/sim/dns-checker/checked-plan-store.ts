@@ -12,9 +12,9 @@
  * `FaultyPlanStore`: faults delay or fail calls before they reach it, and the check runs
  * when a call actually lands.
  */
-import type { AuditEntry, AuditInput, AuditQuery, WriteContext } from '../audit-log.js';
-import type { LegacyStoreOps } from '../legacy/legacy-store-ops.js';
-import type { MemoryPlanStore } from '../plan-store/memory-store.js';
+import type { AuditEntry, AuditInput, AuditQuery, WriteContext } from '../../dns/audit-log.js';
+import type { LegacyStoreOps } from '../../dns/legacy/legacy-store-ops.js';
+import type { MemoryPlanStore } from '../../dns/plan-store/memory-store.js';
 import type {
   ActivateResult,
   DeleteResult,
@@ -22,8 +22,8 @@ import type {
   PutPlanOptions,
   PutPlanResult,
   TargetRecord,
-} from '../plan-store/plan-store.js';
-import type { Plan, PlanDraft } from '../plan.js';
+} from '../../dns/plan-store/plan-store.js';
+import type { Plan, PlanDraft } from '../../dns/plan.js';
 
 /** Options for {@link CheckedPlanStore}. */
 export interface CheckedPlanStoreOptions {

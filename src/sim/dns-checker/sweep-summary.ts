@@ -6,8 +6,8 @@
  * each keep one and the main thread adds them up; the merged figures do not depend on the
  * order the seeds finished in.
  */
-import type { DnsMode } from '../create-enactors.js';
-import type { InvariantId } from '../invariants.js';
+import type { DnsMode } from '../../dns/create-enactors.js';
+import type { InvariantId } from '../../dns/invariants.js';
 import type { SeedResult } from './seed-run.js';
 
 /** Every invariant, in order. */

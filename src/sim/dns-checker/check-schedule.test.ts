@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseInventory } from '../inventory.js';
+import { parseInventory } from '../../dns/inventory.js';
 import { CHECK_ENACTORS, CONVERGE_WITHIN_MS, drawCheckSchedule } from './check-schedule.js';
 
 const envSeed = process.env['FC_SEED'];

@@ -1,10 +1,11 @@
 /**
  * @module
- * breakwater/dns/checker: deterministic simulation testing of the phonebook. The real
+ * breakwater/sim/dns-checker: deterministic simulation testing of the phonebook. The real
  * planner, enactors, janitor and reconciler run against a fault-injecting store under the
  * simulator's virtual clock; each seed is one reproducible schedule of plan changes, delays,
  * stalls, crashes and errors; I1–I4 are checked after every store step and I5 once faults
- * stop. A separate subpath because it pulls in the simulator and `node:worker_threads`.
+ * stop. It lives in `sim/` because it runs `dns/` under the simulator (the dependency direction
+ * is core ← resilience ← dns ← sim; no cycles between folders).
  */
 export * from './check-schedule.js';
 export * from './seed-run.js';

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AuditEntry } from '../audit-log.js';
+import type { AuditEntry } from '../../dns/audit-log.js';
 import { Timeline, formatDuration, formatTimelineEntry, formatVirtualTime } from './timeline.js';
 
 const EPOCH = Date.UTC(2025, 9, 20, 6, 48);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { contractDraft } from '../plan-store/contract.js';
-import { MemoryPlanStore } from '../plan-store/memory-store.js';
+import { contractDraft } from '../../dns/plan-store/contract.js';
+import { MemoryPlanStore } from '../../dns/plan-store/memory-store.js';
 import { CheckedPlanStore } from './checked-plan-store.js';
 
 const ctx = { actor: 'test', atMs: 0 };

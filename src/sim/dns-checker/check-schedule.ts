@@ -24,8 +24,8 @@
  * 26 minutes of virtual time and 600 kernel events per seed on average.
  */
 import { Rng } from '../../core/rng.js';
-import type { DnsMode } from '../create-enactors.js';
-import type { InventoryInput } from '../inventory.js';
+import type { DnsMode } from '../../dns/create-enactors.js';
+import type { InventoryInput } from '../../dns/inventory.js';
 
 /** An endpoint in the checker's inventory. */
 export interface CheckEndpoint {
