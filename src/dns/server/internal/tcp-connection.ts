@@ -13,6 +13,7 @@
 import type { Socket } from 'node:net';
 import type { Clock, Timer } from '../../../core/clock.js';
 import type { DnsResponder } from '../dns-responder.js';
+import { TcpFrameReader } from './tcp-framing.js';
 
 /** What a connection needs from its server. */
 export interface TcpConnectionContext {
@@ -24,15 +25,12 @@ export interface TcpConnectionContext {
   readonly onClose: (conn: TcpConnection) => void;
 }
 
-/** Largest buffered input: one full frame and its length prefix. */
-const MAX_FRAME = 2 + 65_535;
-
 /** Handles one accepted socket until it closes. */
 export class TcpConnection {
   readonly #socket: Socket;
   readonly #ctx: TcpConnectionContext;
   readonly #source: string;
-  #pending: Buffer | undefined = undefined;
+  readonly #frames = new TcpFrameReader();
   #queries = 0;
   #lastActivity: number;
   #timer: Timer | undefined;
@@ -76,24 +74,14 @@ export class TcpConnection {
   };
 
   readonly #onData = (chunk: Buffer): void => {
-    let buf = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
-    let at = 0;
-    while (!this.#ending && buf.length - at >= 2) {
-      const len = buf.readUInt16BE(at);
-      if (buf.length - at - 2 < len) break;
-      const msg = buf.subarray(at + 2, at + 2 + len);
-      at += 2 + len;
-      this.#answer(msg);
-    }
-    if (this.#ending) {
-      this.#pending = undefined;
-      return;
-    }
-    buf = at === 0 ? buf : buf.subarray(at);
-    // Copy a leftover out of a large chunk so the chunk itself can be collected.
-    this.#pending = buf.length === 0 ? undefined : at === 0 ? buf : Buffer.from(buf);
-    if (this.#pending !== undefined && this.#pending.length > MAX_FRAME) this.#socket.destroy();
+    if (!this.#frames.push(chunk, this.#answerFrame, this.#isEnding)) this.#socket.destroy();
   };
+
+  readonly #answerFrame = (message: Buffer): void => {
+    this.#answer(message);
+  };
+
+  readonly #isEnding = (): boolean => this.#ending;
 
   #answer(msg: Buffer): void {
     const out = this.#ctx.responder.respond(msg, 'tcp', this.#source);
@@ -125,7 +113,7 @@ export class TcpConnection {
     this.#closed = true;
     this.#timer?.cancel();
     this.#timer = undefined;
-    this.#pending = undefined;
+    this.#frames.clear();
     this.#ctx.onClose(this);
   };
 }

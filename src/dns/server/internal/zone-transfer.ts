@@ -22,6 +22,7 @@ import type { Clock, Timer } from '../../../core/clock.js';
 import type { DnsResponder } from '../dns-responder.js';
 import type { ServedRecordSet, ZoneSnapshot } from '../zone-snapshot.js';
 import { TYPE } from './wire.js';
+import { TcpFrameReader } from './tcp-framing.js';
 
 /**
  * Bytes per transfer message before a new one is started. 16 KiB, well below the 64 KiB TCP
@@ -197,9 +198,6 @@ export interface ZoneTransferConnectionContext {
   readonly onClose: (conn: ZoneTransferConnection) => void;
 }
 
-/** Largest buffered input: one full frame and its length prefix. */
-const MAX_FRAME = 2 + 65_535;
-
 /**
  * A TCP connection from an address on the transfer allow-list: the same RFC 7766 framing,
  * idle timeout and query limit as `TcpConnection`, but an AXFR/IXFR is answered with as many
@@ -211,7 +209,7 @@ export class ZoneTransferConnection {
   readonly #socket: Socket;
   readonly #ctx: ZoneTransferConnectionContext;
   readonly #source: string;
-  #pending: Buffer | undefined;
+  readonly #frames = new TcpFrameReader();
   #queries = 0;
   #lastActivity: number;
   #timer: Timer | undefined;
@@ -251,23 +249,14 @@ export class ZoneTransferConnection {
   };
 
   readonly #onData = (chunk: Buffer): void => {
-    let buf = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
-    let at = 0;
-    while (!this.#ending && buf.length - at >= 2) {
-      const len = buf.readUInt16BE(at);
-      if (buf.length - at - 2 < len) break;
-      const msg = buf.subarray(at + 2, at + 2 + len);
-      at += 2 + len;
-      this.#answer(msg);
-    }
-    if (this.#ending) {
-      this.#pending = undefined;
-      return;
-    }
-    buf = at === 0 ? buf : buf.subarray(at);
-    this.#pending = buf.length === 0 ? undefined : Buffer.from(buf);
-    if (this.#pending !== undefined && this.#pending.length > MAX_FRAME) this.#socket.destroy();
+    if (!this.#frames.push(chunk, this.#answerFrame, this.#isEnding)) this.#socket.destroy();
   };
+
+  readonly #answerFrame = (message: Buffer): void => {
+    this.#answer(message);
+  };
+
+  readonly #isEnding = (): boolean => this.#ending;
 
   #answer(msg: Buffer): void {
     const replies = isZoneTransferQuery(msg)
@@ -293,7 +282,7 @@ export class ZoneTransferConnection {
     this.#closed = true;
     this.#timer?.cancel();
     this.#timer = undefined;
-    this.#pending = undefined;
+    this.#frames.clear();
     this.#ctx.onClose(this);
   };
 }
